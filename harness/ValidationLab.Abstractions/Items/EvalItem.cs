@@ -1,0 +1,29 @@
+namespace ValidationLab.Items;
+
+/// <summary>
+/// One unit a suite evaluates: a question, a patient at time t, a probe. The pipeline sees only the common part;
+/// <see cref="Payload"/> is the suite's own typed data.
+/// </summary>
+public sealed record EvalItem
+{
+    /// <summary>Unique within the suite; the key for pairing runs and matching recorded predictions.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The unit resampled by cluster bootstrap (the patient); null when items are independent.</summary>
+    public string? ClusterId { get; init; }
+
+    /// <summary>Fields results are broken down by (e.g. meta_info = step1).</summary>
+    public IReadOnlyDictionary<string, string> Strata { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>What a reviewer reads: the question and its options, the patient summary.</summary>
+    public required string Input { get; init; }
+
+    /// <summary>The reference answer as a reviewer reads it ("B"), when the item has one.</summary>
+    public string? Gold { get; init; }
+
+    /// <summary>The file and 1-based line the item came from, for messages.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The suite's own data for the item.</summary>
+    public required object Payload { get; init; }
+}
