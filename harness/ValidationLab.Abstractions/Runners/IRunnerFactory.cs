@@ -15,6 +15,12 @@ public interface IRunnerFactory
     /// <summary>Every option key this runner understands (prefix keys end with '.', e.g. "headers."); others are refused.</summary>
     IReadOnlyCollection<string> OptionKeys { get; }
 
+    /// <summary>
+    /// Whether answers are worth caching in the run store (true for endpoints and local engines, where each answer
+    /// costs time or money; false for baselines and recorded predictions, which are free to recompute).
+    /// </summary>
+    bool CachesResponses => true;
+
     /// <summary>Validate the settings and build the runner; throw <see cref="Errors.InputException"/> on bad settings.</summary>
     IModelRunner Create(RunnerSettings settings);
 }
