@@ -1,0 +1,219 @@
+using System.Globalization;
+using ValidationLab.Errors;
+using ValidationLab.Runners;
+using ValidationLab.Suites;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ValidationLab.Configuration;
+
+/// <summary>
+/// Reads a run config such as:
+/// <code>
+/// seed: 7
+/// out: runs/release-42
+/// max_error_rate: 0.02
+/// runner:
+///   name: replay
+///   predictions: preds.csv
+/// suites:
+///   - name: medqa
+///     data: medqa/test.jsonl
+///     mode: generate
+/// </code>
+/// Runner and suite settings other than their name (and a suite's data) are passed on as flat strings; nested
+/// maps are flattened with dots (headers: {X-Trace: 1} becomes headers.X-Trace). Every problem names the line.
+/// </summary>
+internal static class YamlConfigReader
+{
+    private static readonly string[] TopLevelKeys = ["seed", "out", "max_error_rate", "runner", "suites"];
+
+    public static EvalConfig Read(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new InputException("config file not found", path);
+        }
+
+        var bytes = File.ReadAllBytes(full);
+        var baseDir = Path.GetDirectoryName(full)!;
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StringReader(ConfigLoader.Utf8(bytes));
+            stream.Load(reader);
+        }
+        catch (YamlException ex)
+        {
+            throw new InputException($"not valid YAML: {ex.InnerException?.Message ?? ex.Message}", path, ex.Start.Line);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new InputException("the config must be a mapping with 'runner' and 'suites'", path, 1);
+        }
+
+        int seed = 0;
+        string? outDir = null;
+        double? maxErrorRate = null;
+        RunnerSettings? runner = null;
+        List<SuiteSettings>? suites = null;
+        foreach (var (keyNode, value) in root.Children)
+        {
+            var key = Scalar(keyNode, path);
+            switch (key)
+            {
+                case "seed":
+                    seed = ParseInt(value, path, key);
+                    break;
+                case "out":
+                    outDir = Path.GetFullPath(Scalar(value, path, key), baseDir);
+                    break;
+                case "max_error_rate":
+                    maxErrorRate = ParseDouble(value, path, key);
+                    break;
+                case "runner":
+                    runner = ReadRunner(value, path, baseDir);
+                    break;
+                case "suites":
+                    suites = ReadSuites(value, path, baseDir);
+                    break;
+                default:
+                    throw new InputException($"unknown key '{key}' (known: {string.Join(", ", TopLevelKeys)})", path, keyNode.Start.Line, key);
+            }
+        }
+
+        if (runner is null)
+        {
+            throw new InputException("the config has no 'runner'", path, field: "runner");
+        }
+
+        if (suites is null || suites.Count == 0)
+        {
+            throw new InputException("the config has no 'suites'", path, field: "suites");
+        }
+
+        return new EvalConfig
+        {
+            Runner = runner with { Seed = seed },
+            Suites = suites.Select(s => s with { Seed = seed }).ToList(),
+            Seed = seed,
+            OutDirectory = outDir,
+            MaxErrorRate = maxErrorRate,
+            ConfigSha256 = ConfigLoader.HashBytes(bytes),
+            Origin = path,
+        };
+    }
+
+    private static RunnerSettings ReadRunner(YamlNode node, string path, string baseDir)
+    {
+        if (node is YamlScalarNode scalar)
+        {
+            return new RunnerSettings { Name = Scalar(scalar, path, "runner"), BaseDirectory = baseDir, Origin = path };
+        }
+
+        var map = Mapping(node, path, "runner");
+        var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        string? name = null;
+        foreach (var (k, v) in map.Children)
+        {
+            var key = Scalar(k, path);
+            if (key == "name")
+            {
+                name = Scalar(v, path, key);
+            }
+            else
+            {
+                Flatten(key, v, options, path);
+            }
+        }
+
+        return new RunnerSettings
+        {
+            Name = name ?? throw new InputException("the runner has no 'name'", path, node.Start.Line, "runner.name"),
+            Options = options,
+            BaseDirectory = baseDir,
+            Origin = path,
+        };
+    }
+
+    private static List<SuiteSettings> ReadSuites(YamlNode node, string path, string baseDir)
+    {
+        if (node is not YamlSequenceNode sequence)
+        {
+            throw new InputException("'suites' must be a list", path, node.Start.Line, "suites");
+        }
+
+        var suites = new List<SuiteSettings>();
+        foreach (var item in sequence.Children)
+        {
+            var map = Mapping(item, path, "suites");
+            string? name = null, data = null;
+            var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (k, v) in map.Children)
+            {
+                var key = Scalar(k, path);
+                switch (key)
+                {
+                    case "name":
+                        name = Scalar(v, path, key);
+                        break;
+                    case "data":
+                        data = Scalar(v, path, key);
+                        break;
+                    default:
+                        Flatten(key, v, options, path);
+                        break;
+                }
+            }
+
+            if (name is null)
+            {
+                throw new InputException("a suite has no 'name'", path, item.Start.Line, "suites.name");
+            }
+
+            if (data is null)
+            {
+                throw new InputException($"suite '{name}' has no 'data'", path, item.Start.Line, "suites.data");
+            }
+
+            suites.Add(new SuiteSettings { Name = name, DataPath = Path.GetFullPath(data, baseDir), Options = options, BaseDirectory = baseDir, Origin = path });
+        }
+
+        return suites;
+    }
+
+    private static void Flatten(string prefix, YamlNode node, IDictionary<string, string> into, string path)
+    {
+        switch (node)
+        {
+            case YamlScalarNode s:
+                into[prefix] = s.Value ?? "";
+                break;
+            case YamlMappingNode m:
+                foreach (var (k, v) in m.Children)
+                {
+                    Flatten($"{prefix}.{Scalar(k, path)}", v, into, path);
+                }
+
+                break;
+            default:
+                throw new InputException("lists are not accepted here; give a value or a mapping", path, node.Start.Line, prefix);
+        }
+    }
+
+    private static YamlMappingNode Mapping(YamlNode node, string path, string field) =>
+        node as YamlMappingNode ?? throw new InputException("expected a mapping", path, node.Start.Line, field);
+
+    private static string Scalar(YamlNode node, string path, string? field = null) =>
+        node is YamlScalarNode { Value: { } v } ? v : throw new InputException("expected a single value", path, node.Start.Line, field);
+
+    private static int ParseInt(YamlNode node, string path, string field) =>
+        int.TryParse(Scalar(node, path, field), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
+        : throw new InputException("expected a whole number", path, node.Start.Line, field);
+
+    private static double ParseDouble(YamlNode node, string path, string field) =>
+        double.TryParse(Scalar(node, path, field), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+        : throw new InputException("expected a number", path, node.Start.Line, field);
+}

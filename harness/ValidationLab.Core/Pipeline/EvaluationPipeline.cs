@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Globalization;
+using ValidationLab.Configuration;
+using ValidationLab.Errors;
+using ValidationLab.Items;
+using ValidationLab.Output;
+using ValidationLab.Registry;
+using ValidationLab.Requests;
+using ValidationLab.Results;
+using ValidationLab.Runners;
+using ValidationLab.Suites;
+
+namespace ValidationLab.Pipeline;
+
+/// <summary>
+/// Runs a configuration end to end: validate everything, load every suite, plan every request, call the model,
+/// score, aggregate and write. All checks that can fail on the user's input happen before the first model call;
+/// a failing request becomes an errored item and the run goes on; output appears only when complete.
+/// </summary>
+public sealed class EvaluationPipeline(ComponentRegistry registry)
+{
+    public async Task<RunOutcome> RunAsync(EvalConfig config, PipelineOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(options);
+        var progress = options.Progress;
+        var started = options.Clock.GetUtcNow();
+        var runId = options.RunId ?? NewRunId(started);
+        var outDir = Path.GetFullPath(config.OutDirectory ?? Path.Combine("runs", runId));
+        RunWriter.CheckDestination(outDir);
+
+        // 1. Build and check every part before touching data.
+        var runnerFactory = registry.Runner(config.Runner.Name, config.Runner.Origin);
+        var suites = config.Suites.Select(s => registry.Suite(s.Name, s.Origin).Create(s)).ToList();
+        var runnerSettings = config.Runner with { Observer = progress };
+        await using var runner = Decorate(runnerFactory.Create(runnerSettings), runnerFactory, options);
+        foreach (var suite in suites)
+        {
+            var missing = suite.RequiredKinds.Where(k => !runner.SupportedKinds.Contains(k)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new InputException(
+                    $"runner '{runnerFactory.Name}' cannot answer {string.Join(", ", missing.Select(Kind))} requests, which suite '{suite.Name}' needs in mode '{suite.Mode}' (it answers {string.Join(", ", runner.SupportedKinds.Select(Kind))})",
+                    config.Runner.Origin, field: "runner");
+            }
+        }
+
+        // 2. Load every suite (fail fast on the first bad file) and plan every request.
+        var plans = new List<SuitePlan>();
+        foreach (var suite in suites)
+        {
+            progress.Phase($"loading {suite.Name}");
+            var loaded = await suite.LoadAsync(cancellationToken).ConfigureAwait(false);
+            plans.Add(SuitePlan.Build(suite, loaded));
+        }
+
+        var allRequests = plans.SelectMany(p => p.Requests).ToList();
+        var warnings = new List<string>();
+        foreach (var warning in await runner.PrepareAsync(allRequests, cancellationToken).ConfigureAwait(false))
+        {
+            warnings.Add(warning);
+            progress.Warning(warning);
+        }
+
+        var dataFiles = HashInputs(suites, runner.Identity);
+
+        // 3. Call the model. Responses land in plan order whatever order they finish in.
+        var responses = new ModelResponse[allRequests.Count];
+        var clock = Stopwatch.StartNew();
+        progress.RequestsStarted(allRequests.Count);
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, allRequests.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, runner.MaxConcurrency), CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var response = await Execute(runner, allRequests[i], ct).ConfigureAwait(false);
+                responses[i] = response;
+                progress.RequestCompleted(response);
+            }).ConfigureAwait(false);
+        progress.RequestsFinished();
+        var wall = clock.Elapsed;
+
+        // 4. Score and aggregate, suite by suite, item by item, in load order.
+        progress.Phase("scoring");
+        var items = new List<ItemResult>();
+        var suiteResults = new SortedDictionary<string, SuiteResult>(StringComparer.Ordinal);
+        var offset = 0;
+        foreach (var plan in plans)
+        {
+            var scored = plan.Score(responses.AsSpan(offset, plan.Requests.Length).ToArray());
+            offset += plan.Requests.Length;
+            items.AddRange(scored);
+            suiteResults[plan.Suite.Name] = plan.Suite.Aggregate(scored);
+        }
+
+        var errored = items.Count(i => i.Status == ItemStatus.Errored);
+        if (errored > 0)
+        {
+            warnings.Add($"{errored} of {items.Count} item(s) errored (no answer); they are excluded from accuracy, not scored as wrong");
+        }
+
+        string? failure = null;
+        if (config.MaxErrorRate is { } limit && items.Count > 0 && (double)errored / items.Count > limit)
+        {
+            failure = string.Create(CultureInfo.InvariantCulture, $"{errored} of {items.Count} items errored ({(double)errored / items.Count:P1}), above max_error_rate {limit:P1}");
+            warnings.Add(failure);
+        }
+
+        var result = new RunResult
+        {
+            Manifest = new RunManifest
+            {
+                RunId = runId,
+                StartedUtc = started,
+                FinishedUtc = options.Clock.GetUtcNow(),
+                HarnessVersion = HarnessInfo.Version,
+                GitCommit = HarnessInfo.GitCommit(),
+                ConfigSha256 = config.ConfigSha256,
+                DataFiles = dataFiles,
+                Runner = runner.Identity,
+                Seed = config.Seed,
+                Resumed = options.Resumed,
+            },
+            Suites = suiteResults,
+            Accounting = RunAccountant.Account(responses, runner as IRunnerCounters, items.Count, wall),
+            Warnings = warnings,
+        };
+
+        // 5. Write everything to a temporary folder, then move it into place.
+        progress.Phase("writing results");
+        await RunWriter.WriteAsync(outDir, result, items, options.Exporters, cancellationToken).ConfigureAwait(false);
+        return new RunOutcome(result, items, outDir, failure);
+    }
+
+    /// <summary>A run id that sorts by time and does not collide: 20261121-213000-1a2b3c.</summary>
+    public static string NewRunId(DateTimeOffset at) =>
+        string.Create(CultureInfo.InvariantCulture, $"{at.UtcDateTime:yyyyMMdd-HHmmss}-{Random.Shared.Next(0, 0xFFFFFF):x6}");
+
+    private static IModelRunner Decorate(IModelRunner runner, IRunnerFactory factory, PipelineOptions options) =>
+        options.DecorateRunner is { } decorate ? decorate(runner, factory) : runner;
+
+    private static async Task<ModelResponse> Execute(IModelRunner runner, ModelRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return await runner.ExecuteAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // A runner should return errors, not throw them; if one throws anyway, the item still errors, the run goes on.
+            return ModelResponse.Failed(request, "runner_exception", $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private static SortedDictionary<string, string> HashInputs(IEnumerable<ISuite> suites, RunnerIdentity identity)
+    {
+        var files = suites.SelectMany(s => s.InputFiles).ToList();
+        if (identity.Source is { } source && File.Exists(source))
+        {
+            files.Add(source);
+        }
+
+        var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in files.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
+        {
+            using var stream = File.OpenRead(file);
+            hashes[file] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+        }
+
+        return hashes;
+    }
+
+    private static string Kind(RequestKind kind) => kind switch
+    {
+        RequestKind.LogLikelihood => "loglikelihood",
+        RequestKind.Generate => "generate",
+        RequestKind.RiskProbability => "risk-probability",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>One suite's items and their requests, in load order.</summary>
+    private sealed record SuitePlan(ISuite Suite, IReadOnlyList<EvalItem> Items, ModelRequest[] Requests, int[] RequestCounts)
+    {
+        public static SuitePlan Build(ISuite suite, IReadOnlyList<EvalItem> items)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var requests = new List<ModelRequest>();
+            var counts = new int[items.Count];
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (!seen.Add(items[i].Id))
+                {
+                    throw new InputException($"suite '{suite.Name}' has item id '{items[i].Id}' twice", items[i].Source, field: "id");
+                }
+
+                var itemRequests = suite.CreateRequests(items[i]);
+                counts[i] = itemRequests.Count;
+                requests.AddRange(itemRequests);
+            }
+
+            return new SuitePlan(suite, items, [.. requests], counts);
+        }
+
+        public List<ItemResult> Score(ModelResponse[] responses)
+        {
+            var results = new List<ItemResult>(Items.Count);
+            var offset = 0;
+            for (var i = 0; i < Items.Count; i++)
+            {
+                var n = RequestCounts[i];
+                var requests = new ArraySegment<ModelRequest>(Requests, offset, n);
+                results.Add(Suite.Score(Items[i], requests, responses.AsSpan(offset, n).ToArray()));
+                offset += n;
+            }
+
+            return results;
+        }
+    }
+}

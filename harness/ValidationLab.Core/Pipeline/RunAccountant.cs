@@ -1,0 +1,44 @@
+using ValidationLab.Requests;
+using ValidationLab.Results;
+using ValidationLab.Runners;
+
+namespace ValidationLab.Pipeline;
+
+/// <summary>Sums what a run cost from its responses and the runner's counters.</summary>
+public static class RunAccountant
+{
+    public static RunAccounting Account(IReadOnlyList<ModelResponse> responses, IRunnerCounters? counters, int items, TimeSpan wall)
+    {
+        ArgumentNullException.ThrowIfNull(responses);
+        var latencies = responses.Where(r => !r.IsError).Select(r => r.LatencyMs).Order().ToArray();
+        var costs = responses.Where(r => r.Usage?.Cost is not null).Select(r => r.Usage!.Cost!.Value).ToList();
+        return new RunAccounting
+        {
+            Requests = counters?.RequestsSent ?? responses.Count,
+            CacheHits = counters?.CacheHits ?? 0,
+            Retries = counters?.Retries ?? 0,
+            ErroredRequests = responses.Count(r => r.IsError),
+            PromptTokens = responses.Sum(r => (long)(r.Usage?.PromptTokens ?? 0)),
+            CompletionTokens = responses.Sum(r => (long)(r.Usage?.CompletionTokens ?? 0)),
+            Cost = costs.Count == 0 ? null : costs.Sum(),
+            LatencyP50Ms = Percentile(latencies, 0.50),
+            LatencyP95Ms = Percentile(latencies, 0.95),
+            LatencyP99Ms = Percentile(latencies, 0.99),
+            ItemsPerSecond = wall.TotalSeconds > 0 ? Math.Round(items / wall.TotalSeconds, 3) : 0,
+            WallSeconds = Math.Round(wall.TotalSeconds, 3),
+        };
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values; 0 when there are none.</summary>
+    public static double Percentile(double[] sorted, double p)
+    {
+        ArgumentNullException.ThrowIfNull(sorted);
+        if (sorted.Length == 0)
+        {
+            return 0;
+        }
+
+        var rank = (int)Math.Ceiling(p * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+}
