@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace ValidationLab.Requests;
 
 /// <summary>Generate a reply to chat messages.</summary>
 public sealed record GenerateRequest : ModelRequest
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override RequestKind Kind => RequestKind.Generate;
 
     /// <summary>The conversation, system message first when there is one.</summary>

@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace ValidationLab.Requests;
 
 /// <summary>Score log P(continuation | context) for each continuation.</summary>
 public sealed record LogLikelihoodRequest : ModelRequest
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override RequestKind Kind => RequestKind.LogLikelihood;
 
     /// <summary>The prompt the continuations extend.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ValidationLab.Requests;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace ValidationLab.Requests;
 public sealed record RiskRequest : ModelRequest
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override RequestKind Kind => RequestKind.RiskProbability;
 
     public required string PatientId { get; init; }

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using Spectre.Console;
+using ValidationLab.Cli.Display;
+using ValidationLab.Configuration;
+using ValidationLab.Pipeline;
+using ValidationLab.Reports.Html;
+
+namespace ValidationLab.Cli.Commands;
+
+/// <summary>`validationlab run`: evaluate a model on one or more suites and write results and a report.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var config = new Option<FileInfo?>("--config") { Description = "YAML run config (runner, suites, seed, out). Without it, the flags below; with neither, the embedded default." };
+        var suite = new Option<string?>("--suite") { Description = "Suite to run, e.g. medqa." };
+        var data = new Option<string?>("--data") { Description = "The suite's data file." };
+        var runner = new Option<string?>("--runner") { Description = "Model runner: baseline, replay, openai. Default: replay with --predictions, else baseline." };
+        var predictions = new Option<string?>("--predictions") { Description = "Recorded predictions for the replay runner (CSV item_id,response or JSONL)." };
+        var mode = new Option<string?>("--mode") { Description = "Scoring mode: generate or loglikelihood." };
+        var shots = new Option<int?>("--shots") { Description = "Number of k-shot exemplars (needs --exemplars)." };
+        var exemplars = new Option<string?>("--exemplars") { Description = "File the k-shot exemplars are drawn from (never the evaluated split)." };
+        var seed = new Option<int?>("--seed") { Description = "Seed for exemplar draws, baselines and resampling. Default 0." };
+        var output = new Option<string?>("--out") { Description = "Folder results are written to, exactly there. Default runs/<run id>." };
+        var maxErrorRate = new Option<double?>("--max-error-rate") { Description = "Exit with code 3 when more than this share of items errored (results are still written)." };
+        var runnerOptions = new Option<string[]>("--runner-option") { Description = "Extra runner setting key=value (repeatable), e.g. filter.model=gpt-4o.", Arity = ArgumentArity.ZeroOrMore };
+        var suiteOptions = new Option<string[]>("--suite-option") { Description = "Extra suite setting key=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+
+        var command = new Command("run", "Evaluate a model on suites; write results.json, items.jsonl, items.csv and report.html.")
+        {
+            config, suite, data, runner, predictions, mode, shots, exemplars, seed, output, maxErrorRate, runnerOptions, suiteOptions,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new RunOptions
+            {
+                ConfigFile = parse.GetValue(config)?.ToString(),
+                Suite = parse.GetValue(suite),
+                Data = parse.GetValue(data),
+                Runner = parse.GetValue(runner),
+                Predictions = parse.GetValue(predictions),
+                Mode = parse.GetValue(mode),
+                Shots = parse.GetValue(shots),
+                Exemplars = parse.GetValue(exemplars),
+                Seed = parse.GetValue(seed),
+                Out = parse.GetValue(output),
+                MaxErrorRate = parse.GetValue(maxErrorRate),
+                RunnerOptions = parse.GetValue(runnerOptions) ?? [],
+                SuiteOptions = parse.GetValue(suiteOptions) ?? [],
+            };
+            return await ExecuteAsync(context, options, ct).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(CliContext context, RunOptions options, CancellationToken ct)
+    {
+        var registry = context.Registry.Value;
+        var config = new ConfigLoader(registry).Load(options);
+        var pipeline = new EvaluationPipeline(registry);
+        var console = Terminal.Create(context);
+        var pipelineOptions = new PipelineOptions { Exporters = [new HtmlReportExporter()] };
+
+        RunOutcome outcome;
+        if (context.Plain)
+        {
+            outcome = await pipeline.RunAsync(config, pipelineOptions with { Progress = new PlainProgressSink(context.Out) }, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            outcome = await console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(ctx => pipeline.RunAsync(config, pipelineOptions with { Progress = new SpectreProgressSink(console, ctx) }, ct))
+                .ConfigureAwait(false);
+        }
+
+        RunSummary.Write(console, outcome);
+        if (!outcome.Succeeded)
+        {
+            await context.Error.WriteLineAsync($"run failed: {outcome.FailureReason}").ConfigureAwait(false);
+            return ExitCodes.RunFailed;
+        }
+
+        return ExitCodes.Success;
+    }
+}
