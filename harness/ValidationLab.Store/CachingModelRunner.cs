@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using ValidationLab.Requests;
+using ValidationLab.Runners;
+
+namespace ValidationLab.Store;
+
+/// <summary>
+/// Serves answers from the <see cref="RunStore"/> response cache and stores each successful answer of the inner
+/// runner the moment it arrives. Identical requests in flight at the same time are sent once. Errors pass through
+/// uncached. When built with a run id, every answer used is linked to that run (for resume progress and the registry).
+/// Safe under concurrent calls. Owns (disposes) the inner runner, not the store.
+/// </summary>
+public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
+{
+    private readonly IModelRunner _inner;
+    private readonly RunStore _store;
+    private readonly string? _runId;
+    private readonly ConcurrentDictionary<string, Task<ModelResponse?>> _inFlight = new(StringComparer.Ordinal);
+    private long _hits;
+    private long _misses;
+
+    public CachingModelRunner(IModelRunner inner, RunStore store, string? runId = null)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(store);
+        _inner = inner;
+        _store = store;
+        _runId = runId;
+    }
+
+    /// <inheritdoc />
+    public RunnerIdentity Identity => _inner.Identity;
+
+    /// <inheritdoc />
+    public IReadOnlySet<RequestKind> SupportedKinds => _inner.SupportedKinds;
+
+    /// <inheritdoc />
+    public int MaxConcurrency => _inner.MaxConcurrency;
+
+    /// <summary>The wrapped runner.</summary>
+    public IModelRunner Inner => _inner;
+
+    /// <summary>Requests answered from the cache (or by an identical request in flight).</summary>
+    public long CacheHits => Interlocked.Read(ref _hits);
+
+    /// <summary>Requests passed to the inner runner.</summary>
+    public long CacheMisses => Interlocked.Read(ref _misses);
+
+    /// <summary>Passes only the requests the cache cannot answer to the inner runner (so a fully cached plan sends no probe).</summary>
+    public ValueTask<IReadOnlyList<string>> PrepareAsync(IReadOnlyList<ModelRequest> plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var identity = Identity;
+        var misses = plan.Where(r => !_store.Contains(RunStore.CacheKey(identity, r))).ToList();
+        return _inner.PrepareAsync(misses, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<ModelResponse> ExecuteAsync(ModelRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var key = RunStore.CacheKey(Identity, request);
+        if (TryHit(key, request, out var cached))
+        {
+            return cached;
+        }
+
+        var mine = new TaskCompletionSource<ModelResponse?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var leader = _inFlight.GetOrAdd(key, mine.Task);
+        if (leader != mine.Task)
+        {
+            // An identical request is on its way: share its answer; if it failed, try ourselves.
+            var shared = await leader.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (shared is { IsError: false })
+            {
+                Interlocked.Increment(ref _hits);
+                Link(key, request);
+                return shared with { Suite = request.Suite, ItemId = request.ItemId, RequestId = request.RequestId };
+            }
+
+            return await SendAsync(key, request, cancellationToken).ConfigureAwait(false);
+        }
+
+        ModelResponse? result = null;
+        try
+        {
+            // Stored between our lookup and our registration by a request that has just finished?
+            if (TryHit(key, request, out cached))
+            {
+                result = cached;
+                return cached;
+            }
+
+            result = await SendAsync(key, request, cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        finally
+        {
+            mine.SetResult(result);
+            _inFlight.TryRemove(new KeyValuePair<string, Task<ModelResponse?>>(key, mine.Task));
+        }
+    }
+
+    /// <inheritdoc />
+    public RunnerCounters GetCounters()
+    {
+        var own = new RunnerCounters { CacheHits = CacheHits };
+        return _inner is IRunnerStatistics s ? s.GetCounters().Add(own) : own;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _inner.DisposeAsync();
+
+    private async Task<ModelResponse> SendAsync(string key, ModelRequest request, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _misses);
+        var response = await _inner.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsError)
+        {
+            _store.PutResponse(key, Identity, request, response);
+            Link(key, request);
+        }
+
+        return response;
+    }
+
+    private bool TryHit(string key, ModelRequest request, out ModelResponse response)
+    {
+        if (_store.TryGetResponse(key, request, out response))
+        {
+            Interlocked.Increment(ref _hits);
+            Link(key, request);
+            return true;
+        }
+
+        return false;
+    }
+
+    private void Link(string key, ModelRequest request)
+    {
+        if (_runId is not null)
+        {
+            _store.LinkResponse(_runId, request, key);
+        }
+    }
+}
