@@ -15,6 +15,7 @@ public static class CliApplication
     {
         var root = new RootCommand("ValidationLab: evaluate clinical AI models on benchmarks and replayed care, with the uncertainty a governance board needs.");
         root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(CompareCommand.Create(context));
         root.Subcommands.Add(ListCommand.Create(context));
         return root;
     }
