@@ -21,8 +21,6 @@ internal sealed class HtmlWriter
         _text = new StringWriter(sb, CultureInfo.InvariantCulture);
     }
 
-    public int Depth => _open.Count;
-
     /// <summary>Open an element. Attributes with a null value are omitted; an empty value is written as name="".</summary>
     public HtmlWriter Open(string tag, params ReadOnlySpan<(string Name, string? Value)> attributes)
     {

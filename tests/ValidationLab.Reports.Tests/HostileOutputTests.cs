@@ -25,6 +25,27 @@ public sealed class HostileOutputTests
             SampleRuns.Item(hostile, ItemStatus.Scored, hostile, hostile, false, hostile, response: hostile, error: hostile),
         };
         RunResult run = SampleRuns.SmallRun() with { Warnings = [hostile] };
+
+        // Suite data (notes, breakdown values, distribution categories) reaches tables and SVG labels: hostile too.
+        SuiteResult medqa = run.Suites["medqa"];
+        medqa = medqa with
+        {
+            Notes = [hostile],
+            Breakdowns = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricValue>>>
+            {
+                [hostile] = new Dictionary<string, IReadOnlyDictionary<string, MetricValue>>
+                {
+                    [hostile] = new Dictionary<string, MetricValue> { [hostile] = SampleRuns.Wilson(0.5, 0.2, 0.8, 4) },
+                },
+            },
+            Distributions = new Dictionary<string, IReadOnlyDictionary<string, int>>
+            {
+                ["predicted_letter"] = new Dictionary<string, int> { [hostile] = 1 },
+                ["gold_letter"] = new Dictionary<string, int> { ["A"] = 1 },
+                [hostile] = new Dictionary<string, int> { [hostile] = 2 },
+            },
+        };
+        run = run with { Suites = new Dictionary<string, SuiteResult> { ["medqa"] = medqa, [hostile] = medqa with { Suite = hostile } } };
         return Render.Page(run, items);
     }
 
