@@ -105,7 +105,7 @@ public static partial class AnswerExtractor
 
         // "C) Ampicillin" when Ampicillin is option B: the letter and the text disagree, so neither can be trusted.
         var restOfLine = Normalize(after.Split('\n')[0]);
-        var named = options.FirstOrDefault(o => Normalize(o.Text) == restOfLine);
+        var named = restOfLine.Length == 0 ? null : options.FirstOrDefault(o => Normalize(o.Text) == restOfLine);
         if (named is not null && named.Label != letter)
         {
             return new AnswerExtraction(null,
@@ -148,14 +148,17 @@ public static partial class AnswerExtractor
     private static AnswerExtraction NotAnOption(string letter, List<string> letters) =>
         new(null, $"answered {letter}, which is not an option ({letters[0]}-{letters[^1]})");
 
-    /// <summary>Lower case, letters and digits only, single spaces: "Ampicillin." equals "ampicillin".</summary>
+    /// <summary>
+    /// Lower case, letters, digits and symbols only, single spaces: "Ampicillin." equals "ampicillin". Symbols stay
+    /// because some options are nothing else (MedQA has "↓ ↑ ↓" answer grids).
+    /// </summary>
     internal static string Normalize(string text)
     {
         var builder = new StringBuilder(text.Length);
         var space = false;
         foreach (var c in text.Trim())
         {
-            if (char.IsLetterOrDigit(c))
+            if (char.IsLetterOrDigit(c) || char.IsSymbol(c))
             {
                 if (space && builder.Length > 0)
                 {

@@ -113,6 +113,36 @@ public sealed class AnswerExtractorTests
         Assert.Equal("E", extraction.Letter);
     }
 
+    [Theory]
+    [InlineData("D", "D")]
+    [InlineData("↓ ↑ ↓", "D")]
+    [InlineData("C) ↓ ↑ ↑", "C")]
+    public void Should_Read_Options_Made_Only_Of_Symbols(string response, string expected)
+    {
+        // Given: a hormone-level grid as in MedQA test item 262, whose option texts have no letters at all
+        Requests.AnswerChoice[] options = [new("A", "↓ ↓ ↓"), new("B", "↑ ↑ ↓"), new("C", "↓ ↑ ↑"), new("D", "↓ ↑ ↓")];
+
+        // When
+        var extraction = AnswerExtractor.Extract(response, options);
+
+        // Then
+        Assert.Equal(expected, extraction.Letter);
+    }
+
+    [Fact]
+    public void Should_Refuse_Letter_Whose_Quoted_Symbols_Name_Another_Option()
+    {
+        // Given
+        Requests.AnswerChoice[] options = [new("A", "↓ ↓ ↓"), new("B", "↑ ↑ ↓"), new("C", "↓ ↑ ↑"), new("D", "↓ ↑ ↓")];
+
+        // When
+        var extraction = AnswerExtractor.Extract("Answer: C) ↓ ↑ ↓", options);
+
+        // Then
+        Assert.Null(extraction.Letter);
+        Assert.StartsWith("contradictory: says C but quotes the text of option D", extraction.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Should_Say_Where_The_Letter_Came_From()
     {
