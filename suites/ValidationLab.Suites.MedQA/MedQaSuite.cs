@@ -1,0 +1,128 @@
+using System.Globalization;
+using ValidationLab.Items;
+using ValidationLab.Requests;
+using ValidationLab.Results;
+
+namespace ValidationLab.Suites.MedQA;
+
+/// <summary>
+/// MedQA (USMLE-style multiple choice) scored by log-likelihood over option letters or by reading the letter from
+/// a generated answer. Loading reads and validates the questions and, for k-shot, the exemplar file; requests
+/// are built only after loading because the exemplars are part of every prompt.
+/// </summary>
+public sealed class MedQaSuite : ISuite
+{
+    public const string SuiteName = "medqa";
+
+    private readonly string _dataPath;
+    private readonly MedQaSuiteOptions _options;
+    private readonly int _seed;
+    private MedQaPromptBuilder? _prompts;
+
+    public MedQaSuite(string dataPath, MedQaSuiteOptions options, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(dataPath);
+        ArgumentNullException.ThrowIfNull(options);
+        _dataPath = dataPath;
+        _options = options;
+        _seed = seed;
+        InputFiles = options.Shots > 0 && options.ExemplarsPath is { } exemplars ? [dataPath, exemplars] : [dataPath];
+    }
+
+    public string Name => SuiteName;
+
+    public string Mode => _options.Mode == MedQaMode.LogLikelihood ? "loglikelihood" : "generate";
+
+    public IReadOnlySet<RequestKind> RequiredKinds => new HashSet<RequestKind>
+    {
+        _options.Mode == MedQaMode.LogLikelihood ? RequestKind.LogLikelihood : RequestKind.Generate,
+    };
+
+    public IReadOnlyList<string> InputFiles { get; }
+
+    /// <summary>The exemplars drawn for this run (empty for zero-shot); set by <see cref="LoadAsync"/>.</summary>
+    public IReadOnlyList<MedQaQuestion> Exemplars => _prompts?.Exemplars ?? [];
+
+    public Task<IReadOnlyList<EvalItem>> LoadAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var questions = MedQaLoader.Load(_dataPath);
+        IReadOnlyList<MedQaQuestion> exemplars = [];
+        if (_options.Shots > 0)
+        {
+            var pool = MedQaLoader.Load(_options.ExemplarsPath!);
+            ExemplarSampler.EnsureDisjoint(pool, questions);
+            exemplars = ExemplarSampler.Draw(pool, _options.Shots, _seed);
+        }
+
+        _prompts = new MedQaPromptBuilder(exemplars, _options.SystemPrompt);
+        IReadOnlyList<EvalItem> items = questions.Select(ToItem).ToList();
+        return Task.FromResult(items);
+    }
+
+    public IReadOnlyList<ModelRequest> CreateRequests(EvalItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var prompts = _prompts ?? throw new InvalidOperationException("LoadAsync must run before CreateRequests: the exemplars are part of the prompt");
+        var question = item.Payload as MedQaQuestion
+            ?? throw new ArgumentException($"item '{item.Id}' is not a MedQA question", nameof(item));
+
+        ModelRequest request = _options.Mode == MedQaMode.LogLikelihood
+            ? new LogLikelihoodRequest
+            {
+                Suite = SuiteName,
+                ItemId = item.Id,
+                Context = prompts.LogLikelihoodContext(question),
+                Continuations = MedQaPromptBuilder.Continuations(question),
+                Choices = question.Options,
+            }
+            : new GenerateRequest
+            {
+                Suite = SuiteName,
+                ItemId = item.Id,
+                Messages = prompts.ChatMessages(question),
+                Decoding = DecodingParameters.Greedy with { MaxTokens = _options.MaxTokens },
+                Choices = question.Options,
+            };
+        return [request];
+    }
+
+    public ItemResult Score(EvalItem item, IReadOnlyList<ModelRequest> requests, IReadOnlyList<ModelResponse> responses) =>
+        MedQaScorer.Score(SuiteName, item, requests, responses);
+
+    public SuiteResult Aggregate(IReadOnlyList<ItemResult> results) =>
+        MedQaAggregator.Aggregate(SuiteName, Mode, results, ModeNotes());
+
+    private static EvalItem ToItem(MedQaQuestion question)
+    {
+        var strata = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (question.MetaInfo is { } meta)
+        {
+            strata[MedQaAggregator.MetaInfo] = meta;
+        }
+
+        return new EvalItem
+        {
+            Id = question.Id,
+            Strata = strata,
+            Input = MedQaPromptBuilder.FormatQuestion(question),
+            Gold = question.AnswerIdx,
+            Source = $"{question.File}:{question.Line.ToString(CultureInfo.InvariantCulture)}",
+            Payload = question,
+        };
+    }
+
+    private List<string> ModeNotes()
+    {
+        var notes = new List<string>
+        {
+            _options.Mode == MedQaMode.LogLikelihood
+                ? "Mode loglikelihood: the prediction is the option letter with the highest log-likelihood after \"Answer:\" (as lm-evaluation-harness scores MedQA); ties go to the first letter."
+                : "Mode generate: the model was asked to end with \"The answer is (X)\"; the letter was read from its reply, and ambiguous or missing answers were not guessed.",
+        };
+        notes.Add(Exemplars.Count == 0
+            ? "Zero-shot: no worked examples were shown."
+            : $"{Exemplars.Count}-shot: exemplars {string.Join(", ", Exemplars.Select(e => e.Id))} were drawn with seed {_seed.ToString(CultureInfo.InvariantCulture)} from {Path.GetFileName(_options.ExemplarsPath)}, a file checked to share no question with the evaluated data.");
+        return notes;
+    }
+}

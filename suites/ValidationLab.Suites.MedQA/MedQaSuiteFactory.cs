@@ -1,0 +1,23 @@
+namespace ValidationLab.Suites.MedQA;
+
+/// <summary>Registers the "medqa" suite with the pipeline (see AssemblyInfo.cs).</summary>
+public sealed class MedQaSuiteFactory : ISuiteFactory
+{
+    /// <summary>The bundled team-written fixture, copied next to the binaries of any app referencing the suite.</summary>
+    public const string FixturePath = "fixtures/medqa/medqa-fixture.jsonl";
+
+    public string Name => MedQaSuite.SuiteName;
+
+    public string Description =>
+        "MedQA (USMLE) multiple choice: accuracy with Wilson 95% CI by log-likelihood over letters or a generated final letter";
+
+    public IReadOnlyCollection<string> OptionKeys => MedQaOptionKeys.All;
+
+    public string? DefaultDataPath => FixturePath;
+
+    public ISuite Create(SuiteSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new MedQaSuite(settings.DataPath, MedQaSuiteOptions.From(settings), settings.Seed);
+    }
+}

@@ -1,0 +1,73 @@
+using ValidationLab.Errors;
+
+namespace ValidationLab.Suites.MedQA;
+
+/// <summary>The suite's options after validation; built once from <see cref="SuiteSettings"/> before any data is read.</summary>
+public sealed record MedQaSuiteOptions
+{
+    public const int DefaultMaxTokens = 512;
+
+    public MedQaMode Mode { get; init; } = MedQaMode.Generate;
+
+    public int Shots { get; init; }
+
+    /// <summary>Full path of the exemplar file; null when none was named.</summary>
+    public string? ExemplarsPath { get; init; }
+
+    public int MaxTokens { get; init; } = DefaultMaxTokens;
+
+    public string? SystemPrompt { get; init; }
+
+    /// <summary>Validate the option values; an <see cref="InputException"/> names the offending key.</summary>
+    public static MedQaSuiteOptions From(SuiteSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var key in settings.Options.Keys)
+        {
+            if (!MedQaOptionKeys.All.Contains(key))
+            {
+                throw new InputException(
+                    $"the medqa suite has no option '{key}' (it knows {string.Join(", ", MedQaOptionKeys.All)})",
+                    settings.Origin, field: key);
+            }
+        }
+
+        var mode = settings.Get(MedQaOptionKeys.Mode, "generate")!.Trim().ToLowerInvariant() switch
+        {
+            "generate" => MedQaMode.Generate,
+            "loglikelihood" => MedQaMode.LogLikelihood,
+            var other => throw new InputException(
+                $"'{other}' is not a mode; use 'generate' or 'loglikelihood'", settings.Origin, field: MedQaOptionKeys.Mode),
+        };
+
+        var shots = settings.GetInt(MedQaOptionKeys.Shots, 0);
+        if (shots < 0)
+        {
+            throw new InputException($"must be 0 or more, found {shots}", settings.Origin, field: MedQaOptionKeys.Shots);
+        }
+
+        var exemplars = settings.Get(MedQaOptionKeys.Exemplars);
+        if (shots > 0 && string.IsNullOrWhiteSpace(exemplars))
+        {
+            // Never fall back to the evaluated file: exemplars from the evaluated split leak answers.
+            throw new InputException(
+                $"shots = {shots} needs an exemplar file ('{MedQaOptionKeys.Exemplars}'); exemplars are never taken from the evaluated data",
+                settings.Origin, field: MedQaOptionKeys.Exemplars);
+        }
+
+        var maxTokens = settings.GetInt(MedQaOptionKeys.MaxTokens, DefaultMaxTokens);
+        if (maxTokens < 1)
+        {
+            throw new InputException($"must be 1 or more, found {maxTokens}", settings.Origin, field: MedQaOptionKeys.MaxTokens);
+        }
+
+        return new MedQaSuiteOptions
+        {
+            Mode = mode,
+            Shots = shots,
+            ExemplarsPath = string.IsNullOrWhiteSpace(exemplars) ? null : settings.ResolvePath(exemplars),
+            MaxTokens = maxTokens,
+            SystemPrompt = settings.Get(MedQaOptionKeys.SystemPrompt),
+        };
+    }
+}
