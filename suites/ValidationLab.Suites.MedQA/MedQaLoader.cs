@@ -69,7 +69,8 @@ public static class MedQaLoader
         catch (JsonException ex)
         {
             // The parser's own wording ("'}' is invalid after a value…") is the most precise account of what is wrong.
-            var at = ex.BytePositionInLine is { } pos ? $" at character {pos + 1}" : "";
+            // BytePositionInLine counts UTF-8 bytes, not characters; say so rather than mislead on non-ASCII lines.
+            var at = ex.BytePositionInLine is { } pos ? $" at byte {pos + 1}" : "";
             throw new InputException($"malformed JSON{at}: {FirstSentence(ex.Message)}", file, lineNumber, inner: ex);
         }
 
@@ -112,8 +113,16 @@ public static class MedQaLoader
     private static string FirstSentence(string message)
     {
         // Drop System.Text.Json's "Path: $ | LineNumber: 0 | BytePositionInLine: 12." tail: we report our own location.
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).Trim();
+        foreach (var marker in new[] { " Path:", " LineNumber:" })
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+
+        return message.Trim();
     }
 
     private static string IdFieldOf(string text) =>
