@@ -19,14 +19,13 @@ public static class Discrimination
     {
         (int m, int n) = Check(scores, labels, minimumPerClass: 2);
         Guard.Level(level);
-        RankedCases ranked = RankedCases.Compute(scores, labels);
-        double variance = (RankedCases.Covariance(ranked.V10, ranked.V10) / m) + (RankedCases.Covariance(ranked.V01, ranked.V01) / n);
-        variance = Math.Max(0.0, variance);
+        (double auc, double s10, double s01) = DeLongFast.Compute(scores, labels, m, n);
+        double variance = Math.Max(0.0, (s10 / m) + (s01 / n));
         double half = Distributions.TwoSidedZ(level) * Math.Sqrt(variance);
         var estimate = new Estimate(
-            ranked.Auc,
-            Math.Max(0.0, ranked.Auc - half),
-            Math.Min(1.0, ranked.Auc + half),
+            auc,
+            Math.Max(0.0, auc - half),
+            Math.Min(1.0, auc + half),
             m + n,
             $"DeLong {Guard.Percent(level)} CI");
         return new AurocResult(estimate, variance, m, n);
