@@ -1,0 +1,138 @@
+using ValidationLab.Comparison;
+using ValidationLab.Core.Tests.Support;
+using ValidationLab.Errors;
+using ValidationLab.Results;
+
+namespace ValidationLab.Core.Tests.Comparison;
+
+public sealed class RunComparerTests
+{
+    private static readonly RunComparer Comparer = new() { BootstrapResamples = 500, Seed = 1 };
+
+    /// <summary>
+    /// Baseline vs candidate on suite "s":
+    /// 1-3 right in both; 4 right→wrong (regression); 5,6 wrong→right (improvements); 7 wrong in both;
+    /// 8 errored in the baseline; 9 errored in the candidate; 10 only in the baseline; 11, 12 only in the candidate.
+    /// </summary>
+    private static (LoadedRun Baseline, LoadedRun Candidate) TwoRuns()
+    {
+        bool?[] baseCorrect = [true, true, true, true, false, false, false, null, true, true];
+        bool?[] candCorrect = [true, true, true, false, true, true, false, true, null];
+        var baseItems = baseCorrect.Select((c, i) => Runs.Item("s", $"q{i + 1}", c)).ToList();
+        var candItems = candCorrect.Select((c, i) => Runs.Item("s", $"q{i + 1}", c))
+            .Append(Runs.Item("s", "q11", true)).Append(Runs.Item("s", "q12", false)).ToList();
+        return (new LoadedRun("/runs/base", Runs.Result("base-run", "mini"), baseItems),
+                new LoadedRun("/runs/cand", Runs.Result("cand-run", "large"), candItems));
+    }
+
+    [Fact]
+    public void Should_Pair_Items_And_Count_Errored_And_Unmatched_Ones()
+    {
+        // Given
+        var (baseline, candidate) = TwoRuns();
+
+        // When
+        var suite = Comparer.Compare(baseline, candidate).Suites["s"];
+
+        // Then
+        Assert.Equal(7, suite.PairedItems);
+        Assert.Equal(2, suite.ExcludedErrored);
+        Assert.Equal(1, suite.OnlyInBaseline);
+        Assert.Equal(2, suite.OnlyInCandidate);
+    }
+
+    [Fact]
+    public void Should_List_Regressions_And_Improvements()
+    {
+        // Given
+        var (baseline, candidate) = TwoRuns();
+
+        // When
+        var suite = Comparer.Compare(baseline, candidate).Suites["s"];
+
+        // Then
+        Assert.Equal(["q4"], suite.Regressions.Select(r => r.ItemId));
+        Assert.Equal(["q5", "q6"], suite.Improvements.Select(r => r.ItemId));
+        Assert.Equal("A", suite.Regressions[0].BaselinePrediction);
+        Assert.Equal("B", suite.Regressions[0].CandidatePrediction);
+        var accuracy = suite.Metrics["accuracy"];
+        Assert.Equal(1, accuracy.Regressions);
+        Assert.Equal(2, accuracy.Improvements);
+    }
+
+    [Fact]
+    public void Should_Read_The_Difference_As_Candidate_Minus_Baseline()
+    {
+        // Given
+        var (baseline, candidate) = TwoRuns();
+
+        // When
+        var forward = Comparer.Compare(baseline, candidate).Suites["s"].Metrics["accuracy"];
+        var reverse = Comparer.Compare(candidate, baseline).Suites["s"].Metrics["accuracy"];
+
+        // Then: 4/7 baseline, 5/7 candidate over the 7 paired items
+        Assert.Equal(4.0 / 7, forward.Baseline.Value, 12);
+        Assert.Equal(5.0 / 7, forward.Candidate.Value, 12);
+        Assert.Equal(1.0 / 7, forward.Difference.Value, 12);
+        Assert.Equal(-1.0 / 7, reverse.Difference.Value, 12);
+        Assert.Equal(7, forward.Difference.N);
+        Assert.True(forward.Difference.CiLow < forward.Difference.Value && forward.Difference.Value < forward.Difference.CiHigh);
+    }
+
+    [Fact]
+    public void Should_Name_Both_Runs_And_Their_Models()
+    {
+        // Given
+        var (baseline, candidate) = TwoRuns();
+
+        // When
+        var result = Comparer.Compare(baseline, candidate);
+
+        // Then
+        Assert.Equal(new RunReference("base-run", "/runs/base", "replay", "mini"), result.Baseline);
+        Assert.Equal(new RunReference("cand-run", "/runs/cand", "replay", "large"), result.Candidate);
+    }
+
+    [Fact]
+    public void Should_Leave_Out_Suites_Present_In_One_Run_Only()
+    {
+        // Given
+        var (baseline, candidate) = TwoRuns();
+        candidate = candidate with { Items = [.. candidate.Items, Runs.Item("other", "x1", true)] };
+
+        // When
+        var result = Comparer.Compare(baseline, candidate);
+
+        // Then
+        Assert.Equal(["s"], result.Suites.Keys);
+        Assert.Equal(["other"], result.Unpaired);
+    }
+
+    [Fact]
+    public void Should_Refuse_Runs_Sharing_No_Suite()
+    {
+        // Given
+        var baseline = new LoadedRun("/a", Runs.Result("a", "m"), [Runs.Item("s1", "q1", true)]);
+        var candidate = new LoadedRun("/b", Runs.Result("b", "m"), [Runs.Item("s2", "q1", true)]);
+
+        // When / Then
+        Assert.Throws<InputException>(() => Comparer.Compare(baseline, candidate));
+    }
+
+    [Fact]
+    public void Should_Break_Down_By_Strata()
+    {
+        // Given
+        var step1 = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["meta_info"] = "step1" };
+        var step2 = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["meta_info"] = "step2&3" };
+        ItemResult[] baseItems = [Runs.Item("s", "1", true, strata: step1), Runs.Item("s", "2", false, strata: step1), Runs.Item("s", "3", true, strata: step2)];
+        ItemResult[] candItems = [Runs.Item("s", "1", true, strata: step1), Runs.Item("s", "2", true, strata: step1), Runs.Item("s", "3", false, strata: step2)];
+
+        // When
+        var suite = Comparer.Compare(new LoadedRun("/a", Runs.Result("a", "m"), baseItems), new LoadedRun("/b", Runs.Result("b", "n"), candItems)).Suites["s"];
+
+        // Then
+        Assert.Equal(0.5, suite.Breakdowns["meta_info"]["step1"]["accuracy"].Difference.Value, 12);
+        Assert.Equal(-1.0, suite.Breakdowns["meta_info"]["step2&3"]["accuracy"].Difference.Value, 12);
+    }
+}

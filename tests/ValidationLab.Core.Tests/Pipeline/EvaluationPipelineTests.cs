@@ -1,0 +1,219 @@
+using ValidationLab.Configuration;
+using ValidationLab.Core.Tests.Support;
+using ValidationLab.Errors;
+using ValidationLab.Pipeline;
+using ValidationLab.Registry;
+using ValidationLab.Requests;
+using ValidationLab.Results;
+using ValidationLab.Suites;
+
+namespace ValidationLab.Core.Tests.Pipeline;
+
+public sealed class EvaluationPipelineTests : IDisposable
+{
+    private static readonly string[] RunFiles = ["items.csv", "items.jsonl", "results.json"];
+
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Out => _dir.Combine("out");
+
+    private EvalConfig Config(double? maxErrorRate = null) => new()
+    {
+        Runner = new ValidationLab.Runners.RunnerSettings { Name = "fake", Origin = "test" },
+        Suites = [new SuiteSettings { Name = "fake", DataPath = _dir.Combine("data"), Origin = "test" }],
+        OutDirectory = Out,
+        MaxErrorRate = maxErrorRate,
+        ConfigSha256 = "test",
+        Origin = "test",
+    };
+
+    private static EvaluationPipeline Pipeline(FakeRunner runner, ISuite? suite = null)
+    {
+        var registry = new ComponentRegistry();
+        registry.Add(new FakeSuiteFactory(() => suite ?? new FakeSuite(10)));
+        registry.Add(new FakeRunnerFactory(runner));
+        return new EvaluationPipeline(registry);
+    }
+
+    private static int Index(ModelRequest r) => int.Parse(r.ItemId[1..], System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Should_Record_Thrown_And_Returned_Errors_As_Errored_Items_And_Complete_The_Run()
+    {
+        // Given: items 1-2 throw, items 3-4 return errors, 5-7 answer right, 8-10 answer wrong
+        var runner = new FakeRunner((r, _) => Index(r) switch
+        {
+            <= 2 => throw new HttpRequestException("connection reset"),
+            <= 4 => Task.FromResult(ModelResponse.Failed(r, "http_503", "unavailable")),
+            <= 7 => FakeRunner.Text(r, "A"),
+            _ => FakeRunner.Text(r, "B"),
+        });
+
+        // When
+        var outcome = await Pipeline(runner).RunAsync(Config(), new PipelineOptions(), CancellationToken.None);
+
+        // Then
+        Assert.True(outcome.Succeeded);
+        Assert.Equal(10, runner.Calls);
+        var errored = outcome.Items.Where(i => i.Status == ItemStatus.Errored).Select(i => i.ItemId).ToList();
+        Assert.Equal(["i01", "i02", "i03", "i04"], errored);
+        Assert.All(outcome.Items.Where(i => i.Status == ItemStatus.Errored), i => Assert.Null(i.Correct));
+        Assert.Contains("runner_exception", outcome.Items[0].Error, StringComparison.Ordinal);
+        Assert.Contains("connection reset", outcome.Items[0].Error, StringComparison.Ordinal);
+        Assert.Equal(3, outcome.Items.Count(i => i.Correct == true));
+        Assert.Equal(3, outcome.Items.Count(i => i.Correct == false));
+        Assert.Equal(new SuiteCounts(10, 6, 0, 4), outcome.Result.Suites["fake"].Counts);
+        Assert.Equal(0.5, outcome.Result.Suites["fake"].Metrics["accuracy"].Value);
+        Assert.Contains(outcome.Result.Warnings, w => w.StartsWith("4 of 10 item(s) errored", StringComparison.Ordinal));
+        Assert.All(RunFiles, f => Assert.True(File.Exists(Path.Combine(Out, f)), f));
+    }
+
+    [Fact]
+    public async Task Should_Refuse_A_Runner_Missing_A_Required_Request_Kind_Before_Any_Call()
+    {
+        // Given: the suite needs log-likelihoods, the runner only generates
+        var runner = new FakeRunner((r, _) => FakeRunner.Text(r, "A"), RequestKind.Generate);
+        var suite = new FakeSuite(5, RequestKind.LogLikelihood);
+
+        // When
+        var ex = await Assert.ThrowsAsync<InputException>(() => Pipeline(runner, suite).RunAsync(Config(), new PipelineOptions(), CancellationToken.None));
+
+        // Then
+        Assert.Equal(0, runner.Calls);
+        Assert.Equal(0, runner.Prepared);
+        Assert.Contains("loglikelihood", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("runner", ex.Field);
+        Assert.Empty(_dir.Entries());
+    }
+
+    [Fact]
+    public async Task Should_Fail_But_Write_Results_When_Max_Error_Rate_Is_Exceeded()
+    {
+        // Given: 3 of 10 items error, the limit is 20%
+        var runner = new FakeRunner((r, _) => Index(r) <= 3 ? Task.FromResult(ModelResponse.Failed(r, "timeout", "too slow")) : FakeRunner.Text(r, "A"));
+
+        // When
+        var outcome = await Pipeline(runner).RunAsync(Config(maxErrorRate: 0.2), new PipelineOptions(), CancellationToken.None);
+
+        // Then
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("max_error_rate", outcome.FailureReason, StringComparison.Ordinal);
+        Assert.All(RunFiles, f => Assert.True(File.Exists(Path.Combine(Out, f)), f));
+        Assert.Contains(outcome.FailureReason!, File.ReadAllText(Path.Combine(Out, "results.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_Succeed_When_The_Error_Rate_Equals_The_Limit()
+    {
+        // Given: 2 of 10 items error, the limit is 20%
+        var runner = new FakeRunner((r, _) => Index(r) <= 2 ? Task.FromResult(ModelResponse.Failed(r, "timeout", "too slow")) : FakeRunner.Text(r, "A"));
+
+        // When
+        var outcome = await Pipeline(runner).RunAsync(Config(maxErrorRate: 0.2), new PipelineOptions(), CancellationToken.None);
+
+        // Then
+        Assert.True(outcome.Succeeded);
+    }
+
+    [Fact]
+    public async Task Should_Throw_Cancelled_And_Write_Nothing_When_Cancelled_Mid_Run()
+    {
+        // Given: the fifth request cancels the run and then waits for the cancellation
+        using var cts = new CancellationTokenSource();
+        var runner = new FakeRunner(async (r, ct) =>
+        {
+            if (Index(r) == 5)
+            {
+                await cts.CancelAsync();
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+
+            return await FakeRunner.Text(r, "A");
+        })
+        { MaxConcurrency = 1 };
+
+        // When
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Pipeline(runner).RunAsync(Config(), new PipelineOptions(), cts.Token));
+
+        // Then: no output folder and no temporary folder beside it
+        Assert.InRange(runner.Calls, 5, 10);
+        Assert.False(Directory.Exists(Out));
+        Assert.Empty(_dir.Entries());
+    }
+
+    [Fact]
+    public async Task Should_Refuse_An_Existing_Folder_Holding_Other_Files()
+    {
+        // Given
+        Directory.CreateDirectory(Out);
+        File.WriteAllText(Path.Combine(Out, "thesis.docx"), "precious");
+        var runner = new FakeRunner((r, _) => FakeRunner.Text(r, "A"));
+
+        // When
+        var ex = await Assert.ThrowsAsync<InputException>(() => Pipeline(runner).RunAsync(Config(), new PipelineOptions(), CancellationToken.None));
+
+        // Then
+        Assert.Equal("--out", ex.Field);
+        Assert.Equal(0, runner.Calls);
+        Assert.Equal(["thesis.docx"], Directory.EnumerateFileSystemEntries(Out).Select(Path.GetFileName));
+        Assert.Equal("precious", File.ReadAllText(Path.Combine(Out, "thesis.docx")));
+    }
+
+    [Fact]
+    public async Task Should_Refuse_An_Out_Path_That_Is_A_File()
+    {
+        // Given
+        File.WriteAllText(Out, "not a folder");
+        var runner = new FakeRunner((r, _) => FakeRunner.Text(r, "A"));
+
+        // When
+        var ex = await Assert.ThrowsAsync<InputException>(() => Pipeline(runner).RunAsync(Config(), new PipelineOptions(), CancellationToken.None));
+
+        // Then
+        Assert.Equal("--out", ex.Field);
+        Assert.Equal("not a folder", File.ReadAllText(Out));
+    }
+
+    [Fact]
+    public async Task Should_Replace_A_Previous_Runs_Folder_When_Rerun_Into_It()
+    {
+        // Given: a first run answering "B" (all wrong), with a stray file added to its folder afterwards
+        var first = new FakeRunner((r, _) => FakeRunner.Text(r, "B"));
+        await Pipeline(first).RunAsync(Config(), new PipelineOptions { RunId = "run-1" }, CancellationToken.None);
+        File.WriteAllText(Path.Combine(Out, "stale.txt"), "from the first run");
+        var second = new FakeRunner((r, _) => FakeRunner.Text(r, "A"));
+
+        // When
+        var outcome = await Pipeline(second).RunAsync(Config(), new PipelineOptions { RunId = "run-2" }, CancellationToken.None);
+
+        // Then
+        Assert.Equal(1.0, outcome.Result.Suites["fake"].Metrics["accuracy"].Value);
+        Assert.Equal(RunFiles, Directory.EnumerateFileSystemEntries(Out).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Contains("\"run-2\"", File.ReadAllText(Path.Combine(Out, "results.json")), StringComparison.Ordinal);
+        Assert.Equal(["out"], _dir.Entries());
+    }
+
+    [Fact]
+    public async Task Should_Write_Items_In_Load_Order_Whatever_Order_Answers_Arrive()
+    {
+        // Given: later items answer first
+        var runner = new FakeRunner(async (r, _) =>
+        {
+            await Task.Yield();
+            return await FakeRunner.Text(r, Index(r) % 2 == 0 ? "A" : "C");
+        })
+        { MaxConcurrency = 4 };
+
+        // When
+        var outcome = await Pipeline(runner).RunAsync(Config(), new PipelineOptions(), CancellationToken.None);
+
+        // Then
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => $"i{i:00}"), outcome.Items.Select(i => i.ItemId));
+        var lines = File.ReadAllLines(Path.Combine(Out, "items.jsonl"));
+        Assert.Equal(10, lines.Length);
+        Assert.Contains("\"item_id\":\"i01\"", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"item_id\":\"i10\"", lines[9], StringComparison.Ordinal);
+    }
+}
