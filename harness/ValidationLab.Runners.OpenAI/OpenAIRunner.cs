@@ -180,10 +180,21 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
             }
         }
 
-        var attempt = await RunWithRetriesAsync(request, method, cancellationToken).ConfigureAwait(false);
+        // Fast path: most attempts succeed, so the first one is made directly; only a retryable failure enters the
+        // Polly pipeline (RetryAsync), which is handed that first outcome as its attempt 0 and drives the retries.
+        var attempt = await AttemptAsync(request, method, cancellationToken).ConfigureAwait(false);
         if (attempt.Response is { } response)
         {
             return response;
+        }
+
+        if (attempt.Retryable && _options.MaxRetries > 0)
+        {
+            attempt = await RetryAsync(request, method, attempt, cancellationToken).ConfigureAwait(false);
+            if (attempt.Response is { } retried)
+            {
+                return retried;
+            }
         }
 
         Interlocked.Increment(ref _failed);
@@ -198,17 +209,18 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
         return ValueTask.CompletedTask;
     }
 
-    private async Task<Attempt> RunWithRetriesAsync(ModelRequest request, string? method, CancellationToken cancellationToken)
+    private async Task<Attempt> RetryAsync(ModelRequest request, string? method, Attempt first, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RequestKey, request);
         try
         {
+            var state = new RetryState(this, request, method, first);
             var attempt = await _pipeline.ExecuteAsync(
-                static (ctx, state) => state.Runner.AttemptAsync(state.Request, state.Method, ctx.CancellationToken),
+                static (ctx, state) => state.NextAsync(ctx.CancellationToken),
                 context,
-                (Runner: this, Request: request, Method: method)).ConfigureAwait(false);
-            if (attempt.Response is null && attempt.Retryable && _options.MaxRetries > 0)
+                state).ConfigureAwait(false);
+            if (attempt.Response is null && attempt.Retryable)
             {
                 return attempt with { Message = $"gave up after {_options.MaxRetries + 1} attempts; last: {attempt.Message}" };
             }
@@ -218,6 +230,23 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
         finally
         {
             ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>Hands Polly the outcome of the attempt already made, then makes the real retries.</summary>
+    private sealed class RetryState(OpenAIRunner runner, ModelRequest request, string? method, Attempt first)
+    {
+        private Attempt? _first = first;
+
+        public ValueTask<Attempt> NextAsync(CancellationToken cancellationToken)
+        {
+            if (_first is { } f)
+            {
+                _first = null;
+                return ValueTask.FromResult(f);
+            }
+
+            return runner.AttemptAsync(request, method, cancellationToken);
         }
     }
 
@@ -267,13 +296,16 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
         }
 
         await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timeout = RentTimeout();
+        var link = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout)
+            : default;
         timeout.CancelAfter(_options.Timeout);
         var started = Stopwatch.GetTimestamp();
         byte[] bytes;
         try
         {
-            using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+            using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(body) };
             message.Content.Headers.ContentType = JsonContentType;
             AddHeaders(message);
             Interlocked.Increment(ref _requestsSent);
@@ -298,6 +330,8 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
         }
         finally
         {
+            link.Dispose();
+            ReturnTimeout(timeout);
             _inFlight.Release();
         }
 
@@ -320,13 +354,35 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
 
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
-    private (Uri Uri, byte[] Body, double TokenEstimate) Build(ModelRequest request, string? method)
+    private readonly System.Collections.Concurrent.ConcurrentBag<CancellationTokenSource> _timeouts = [];
+
+    private CancellationTokenSource RentTimeout() => _timeouts.TryTake(out var cts) ? cts : new CancellationTokenSource();
+
+    /// <summary>A source that never fired (TryReset also stops its timer) is reused; one that fired is dropped.</summary>
+    private void ReturnTimeout(CancellationTokenSource cts)
+    {
+        if (cts.TryReset())
+        {
+            _timeouts.Add(cts);
+        }
+        else
+        {
+            cts.Dispose();
+        }
+    }
+
+    private (Uri Uri, ReadOnlyMemory<byte> Body, double TokenEstimate) Build(ModelRequest request, string? method)
     {
         switch (request)
         {
             case GenerateRequest g:
                 {
-                    var chars = g.Messages.Sum(m => m.Content.Length + 8);
+                    var chars = 0;
+                    for (var i = 0; i < g.Messages.Count; i++)
+                    {
+                        chars += g.Messages[i].Content.Length + 8;
+                    }
+
                     return (_chatUri, WireFormat.ChatBody(_options, g.Messages, g.Decoding, topLogprobs: null), (chars / 4.0) + g.Decoding.MaxTokens);
                 }
 
@@ -500,7 +556,7 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
                 return TopLogprobsMethod;
             }
 
-            notes.Add("top_logprobs: " + note);
+            notes.Add($"top_logprobs={_options.TopLogprobs}: " + note + (note.StartsWith("HTTP 4", StringComparison.Ordinal) ? " (a server that caps top_logprobs, like TGI at 5, needs a lower 'top_logprobs')" : ""));
         }
 
         var asked = wanted switch
@@ -514,7 +570,7 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
             _origin, field: "loglikelihood_method");
     }
 
-    private async Task<(bool Ok, string Note)> ProbeAsync(Uri uri, byte[] body, Func<byte[], bool> check, CancellationToken cancellationToken)
+    private async Task<(bool Ok, string Note)> ProbeAsync(Uri uri, ReadOnlyMemory<byte> body, Func<byte[], bool> check, CancellationToken cancellationToken)
     {
         var probe = new GenerateRequest { Suite = "probe", ItemId = "(capability probe)", Messages = [] };
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -530,7 +586,7 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
                     timeout.CancelAfter(runner._options.Timeout);
                     try
                     {
-                        using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+                        using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(body) };
                         message.Content.Headers.ContentType = JsonContentType;
                         runner.AddHeaders(message);
                         Interlocked.Increment(ref runner._requestsSent);
@@ -544,7 +600,8 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
 
                         if (status is < 200 or > 299)
                         {
-                            return Attempt.Fail($"http_{status}", $"HTTP {status}", retryable: false);
+                            var text = System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 200)).ReplaceLineEndings(" ").Trim();
+                            return Attempt.Fail($"http_{status}", text.Length == 0 ? $"HTTP {status}" : $"HTTP {status} {text}", retryable: false);
                         }
 
                         return check(bytes) ? Attempt.Ok(null!) : Attempt.Fail("unsupported", "the answer carries no logprobs", retryable: false);

@@ -35,7 +35,7 @@ internal sealed class UnusableResponseException(string kind, string message) : E
 /// <summary>Request bodies and response parsing for the OpenAI wire format, written by hand with Utf8JsonWriter/JsonDocument.</summary>
 internal static class WireFormat
 {
-    public static byte[] ChatBody(OpenAIRunnerOptions o, IReadOnlyList<ChatMessage> messages, DecodingParameters d, int? topLogprobs)
+    public static ReadOnlyMemory<byte> ChatBody(OpenAIRunnerOptions o, IReadOnlyList<ChatMessage> messages, DecodingParameters d, int? topLogprobs)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(buffer))
@@ -81,11 +81,11 @@ internal static class WireFormat
             w.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory;
     }
 
     /// <summary>Legacy completions with the prompt echoed and one logprob per token; one prompt per continuation in one request.</summary>
-    public static byte[] EchoBody(OpenAIRunnerOptions o, IEnumerable<string> prompts)
+    public static ReadOnlyMemory<byte> EchoBody(OpenAIRunnerOptions o, IEnumerable<string> prompts)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(buffer))
@@ -110,20 +110,148 @@ internal static class WireFormat
             w.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory;
     }
 
+    /// <summary>
+    /// The reply text and usage of a chat completion. The hot path of a generate run, so it streams through the body
+    /// with <see cref="Utf8JsonReader"/> instead of building a document; a truncated or invalid body throws.
+    /// </summary>
     public static (string Text, TokenUsage? Usage) ParseChat(byte[] body)
     {
-        using var doc = Parse(body);
-        var choice = FirstChoice(doc.RootElement);
-        if (!choice.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object)
+        try
         {
-            throw new MalformedResponseException("choice without a message");
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new MalformedResponseException("the body is not a JSON object");
+            }
+
+            string? text = null;
+            TokenUsage? usage = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("choices"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartArray)
+                    {
+                        throw new MalformedResponseException("'choices' is not an array");
+                    }
+
+                    if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        text = ReadChoiceText(ref reader);
+                        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+                else if (reader.ValueTextEquals("usage"u8))
+                {
+                    reader.Read();
+                    usage = reader.TokenType == JsonTokenType.StartObject ? ReadUsage(ref reader) : null;
+                    reader.Skip();
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                throw new MalformedResponseException("the body does not end with its JSON object");
+            }
+
+            return text is null ? throw new MalformedResponseException("no choice with a message in the answer") : (text, usage);
+        }
+        catch (JsonException e)
+        {
+            throw new MalformedResponseException("the body is not valid JSON: " + e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new MalformedResponseException("unexpected JSON: " + e.Message);
+        }
+    }
+
+    /// <summary>At a choice's StartObject: the message content ("" when null), leaving the reader on the choice's EndObject.</summary>
+    private static string? ReadChoiceText(ref Utf8JsonReader reader)
+    {
+        string? text = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("message"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                text = "";
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("content"u8))
+                    {
+                        reader.Read();
+                        if (reader.TokenType == JsonTokenType.String)
+                        {
+                            text = reader.GetString()!;
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
         }
 
-        var text = message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String ? content.GetString()! : "";
-        return (text, Usage(doc.RootElement));
+        return text;
+    }
+
+    /// <summary>At usage's StartObject: the token counts, leaving the reader on its EndObject.</summary>
+    private static TokenUsage ReadUsage(ref Utf8JsonReader reader)
+    {
+        int prompt = 0, completion = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isPrompt = reader.ValueTextEquals("prompt_tokens"u8);
+            var isCompletion = !isPrompt && reader.ValueTextEquals("completion_tokens"u8);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Number && (isPrompt || isCompletion) && reader.TryGetInt32(out var n))
+            {
+                if (isPrompt)
+                {
+                    prompt = n;
+                }
+                else
+                {
+                    completion = n;
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return new TokenUsage(prompt, completion);
     }
 
     /// <summary>Sums, for each continuation, the logprobs of the echoed tokens that carry any of its characters.</summary>
