@@ -145,4 +145,46 @@ public sealed class PredictionFileReaderTests : IDisposable
         // Then
         Assert.Equal("nope.csv", ex.File);
     }
+
+    [Fact]
+    public void Should_Count_Physical_Lines_After_A_Quoted_Multi_Line_Response()
+    {
+        // Given: the response of q1 spans lines 2-3, so q2 is on line 4
+        var path = _dir.Write("p.csv", "item_id,response\nq1,\"first\nsecond\"\nq2,B\n");
+
+        // When
+        var rows = new PredictionFileReader().Read(path, "p.csv");
+
+        // Then
+        Assert.Equal("first\nsecond", rows[0].Response);
+        Assert.Equal(2, rows[0].Line);
+        Assert.Equal(4, rows[1].Line);
+    }
+
+    [Fact]
+    public void Should_Name_The_Line_Of_A_Row_With_Too_Few_Fields()
+    {
+        // Given
+        var path = _dir.Write("p.csv", "item_id,response,probability\nq1,A,0.1\nq2,B\n");
+
+        // When
+        var ex = Assert.Throws<InputException>(() => new PredictionFileReader().Read(path, "p.csv"));
+
+        // Then
+        Assert.Equal(3, ex.Line);
+    }
+
+    [Fact]
+    public void Should_Name_The_Line_Of_An_Empty_Item_Id()
+    {
+        // Given
+        var path = _dir.Write("p.csv", "item_id,response\nq1,A\n,B\n");
+
+        // When
+        var ex = Assert.Throws<InputException>(() => new PredictionFileReader().Read(path, "p.csv"));
+
+        // Then
+        Assert.Equal(3, ex.Line);
+        Assert.Equal("item_id", ex.Field);
+    }
 }
