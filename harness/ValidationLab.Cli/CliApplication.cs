@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using ValidationLab.Cli.Commands;
 using ValidationLab.Errors;
 using ValidationLab.Registry;
@@ -11,9 +12,17 @@ namespace ValidationLab.Cli;
 /// </summary>
 public static class CliApplication
 {
-    public static RootCommand BuildRoot(CliContext context)
+    /// <summary>
+    /// The command tree. The root is a plain command named "validationlab" rather than a RootCommand, whose name
+    /// comes from the host process (it would read "testhost" in tests and "dotnet" under some launchers).
+    /// </summary>
+    public static Command BuildRoot(CliContext context)
     {
-        var root = new RootCommand("ValidationLab: evaluate clinical AI models on benchmarks and replayed care, with the uncertainty a governance board needs.");
+        var root = new Command("validationlab", "ValidationLab: evaluate clinical AI models on benchmarks and replayed care, with the uncertainty a governance board needs.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(CompareCommand.Create(context));
         root.Subcommands.Add(ListCommand.Create(context));
@@ -87,7 +96,7 @@ public static class CliApplication
         var names = new List<string>();
         for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
         {
-            names.Add(result.Command is RootCommand ? "validationlab" : result.Command.Name);
+            names.Add(result.Command.Name);
         }
 
         names.Reverse();

@@ -21,7 +21,7 @@ public sealed class HelpTests
         Approval.Verify(AsInstalled(result.Stdout), name);
     }
 
-    [Fact(Skip = "bug: in-process (CliApplication.RunAsync from a host such as testhost) the usage line names the host process ('testhost run [options]') instead of validationlab, because the RootCommand takes its name from the process")]
+    [Fact]
     public async Task Should_Name_The_Program_Validationlab_In_Usage()
     {
         // Given / When

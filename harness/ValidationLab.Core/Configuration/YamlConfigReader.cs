@@ -39,14 +39,21 @@ internal static class YamlConfigReader
         var bytes = File.ReadAllBytes(full);
         var baseDir = Path.GetDirectoryName(full)!;
         var stream = new YamlStream();
+        using var reader = new StringReader(ConfigLoader.Utf8(bytes));
+        var scanner = new Scanner(reader);
         try
         {
-            using var reader = new StringReader(ConfigLoader.Utf8(bytes));
-            stream.Load(reader);
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException ex)
         {
             throw new InputException($"not valid YAML: {ex.InnerException?.Message ?? ex.Message}", path, ex.Start.Line);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Some malformed inputs (an unclosed flow sequence) escape YamlDotNet's scanner as
+            // InvalidOperationException rather than YamlException; the scanner still knows where it stopped.
+            throw new InputException($"not valid YAML: {ex.Message}", path, scanner.CurrentPosition.Line);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)

@@ -6,8 +6,9 @@ using ValidationLab.Results;
 namespace ValidationLab.Output;
 
 /// <summary>
-/// items.csv for spreadsheets: one row per item, strata as extra columns. Cells starting with = + - @ are escaped
-/// because model outputs are hostile and spreadsheets execute formulas.
+/// items.csv for spreadsheets: one row per item, strata as extra columns. Text cells starting with = + - @ (or a
+/// tab or carriage return) get a leading apostrophe because model outputs are hostile and spreadsheets execute
+/// formulas; number cells are left alone so that a negative score stays a number.
 /// </summary>
 public sealed class ItemsCsvExporter : IRunExporter
 {
@@ -24,7 +25,7 @@ public sealed class ItemsCsvExporter : IRunExporter
         {
             FormatProvider = CultureInfo.InvariantCulture,
             NewLine = "\n",
-            Injection = CsvInjection.Escape,
+            Injection = CsvInjection.None,
         };
         using var writer = new StreamWriter(destination, leaveOpen: true);
         using (var csv = CsvWriter.Create(writer, options, leaveOpen: true))
@@ -34,10 +35,10 @@ public sealed class ItemsCsvExporter : IRunExporter
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 csv.WriteRecord([
-                    i.Suite, i.ItemId, i.ClusterId ?? "", Status(i.Status), i.Correct switch { true => "true", false => "false", null => "" },
-                    i.Prediction ?? "", i.Gold ?? "", i.Score?.ToString("R", CultureInfo.InvariantCulture) ?? "",
-                    i.LatencyMs.ToString("R", CultureInfo.InvariantCulture), i.PromptHash ?? "", i.Error ?? "", i.Explanation, i.Response ?? "",
-                    .. strata.Select(s => i.Strata.TryGetValue(s, out var v) ? v : ""),
+                    Text(i.Suite), Text(i.ItemId), Text(i.ClusterId), Status(i.Status), i.Correct switch { true => "true", false => "false", null => "" },
+                    Text(i.Prediction), Text(i.Gold), i.Score?.ToString("R", CultureInfo.InvariantCulture) ?? "",
+                    i.LatencyMs.ToString("R", CultureInfo.InvariantCulture), i.PromptHash ?? "", Text(i.Error), Text(i.Explanation), Text(i.Response),
+                    .. strata.Select(s => Text(i.Strata.TryGetValue(s, out var v) ? v : null)),
                 ]);
             }
         }
@@ -45,6 +46,10 @@ public sealed class ItemsCsvExporter : IRunExporter
         writer.Flush();
         return Task.CompletedTask;
     }
+
+    /// <summary>OWASP's CSV-injection rule: neutralise a leading formula character in text.</summary>
+    private static string Text(string? value) =>
+        value is { Length: > 0 } && "=+-@\t\r".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value ?? "";
 
     private static string Status(ItemStatus status) => status switch
     {

@@ -217,7 +217,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Contains("YAML", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "bug: YamlConfigReader.Read catches only YamlException, but YamlDotNet throws InvalidOperationException for an unterminated flow sequence at end of file, so the CLI reports an internal error (exit 1) instead of file:line (exit 2)")]
+    [Fact]
     public void Should_Name_The_Line_Of_An_Unterminated_Flow_Sequence()
     {
         // Given: '[' opened on line 2 is never closed

@@ -35,6 +35,20 @@ public sealed class WriterTests
     }
 
     [Fact]
+    public async Task Should_Leave_A_Negative_Score_As_A_Number_In_Items_Csv()
+    {
+        // Given: a suite score may be negative (a log-likelihood margin); it is a number, not a formula
+        var items = new[] { Runs.Item("medqa", "q1", true) with { Score = -0.5 } };
+
+        // When
+        var csv = await Render(new ItemsCsvExporter(), Runs.Result("r", "m"), items);
+
+        // Then
+        Assert.Contains(",-0.5,", csv.Split('\n')[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("'-0.5", csv, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_Quote_Newlines_Commas_And_Quotes_In_Items_Csv()
     {
         // Given
