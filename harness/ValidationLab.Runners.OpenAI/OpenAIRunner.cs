@@ -6,7 +6,6 @@ using Polly;
 using Polly.Retry;
 using ValidationLab.Errors;
 using ValidationLab.Requests;
-using ValidationLab.Store;
 
 namespace ValidationLab.Runners.OpenAI;
 

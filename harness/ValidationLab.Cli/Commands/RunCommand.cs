@@ -25,10 +25,13 @@ internal static class RunCommand
         var maxErrorRate = new Option<double?>("--max-error-rate") { Description = "Exit with code 3 when more than this share of items errored (results are still written)." };
         var runnerOptions = new Option<string[]>("--runner-option") { Description = "Extra runner setting key=value (repeatable), e.g. filter.model=gpt-4o.", Arity = ArgumentArity.ZeroOrMore };
         var suiteOptions = new Option<string[]>("--suite-option") { Description = "Extra suite setting key=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+        var resume = new Option<bool>("--resume") { Description = "Continue the last unfinished run of the same config: stored answers are reused, the rest are asked." };
+        var store = new Option<string?>("--store") { Description = "Run store (response cache and run records). Default .validationlab/store.db." };
+        var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the response cache: every request goes to the model." };
 
         var command = new Command("run", "Evaluate a model on suites; write results.json, items.jsonl, items.csv and report.html.")
         {
-            config, suite, data, runner, predictions, mode, shots, exemplars, seed, output, maxErrorRate, runnerOptions, suiteOptions,
+            config, suite, data, runner, predictions, mode, shots, exemplars, seed, output, maxErrorRate, runnerOptions, suiteOptions, resume, store, noCache,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -48,18 +51,21 @@ internal static class RunCommand
                 RunnerOptions = parse.GetValue(runnerOptions) ?? [],
                 SuiteOptions = parse.GetValue(suiteOptions) ?? [],
             };
-            return await ExecuteAsync(context, options, ct).ConfigureAwait(false);
+            var hosting = new StoreChoice(parse.GetValue(store), parse.GetValue(resume), parse.GetValue(noCache));
+            return await ExecuteAsync(context, options, hosting, ct).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(CliContext context, RunOptions options, CancellationToken ct)
+    private static async Task<int> ExecuteAsync(CliContext context, RunOptions options, StoreChoice storeChoice, CancellationToken ct)
     {
         var registry = context.Registry.Value;
         var config = new ConfigLoader(registry).Load(options);
         var pipeline = new EvaluationPipeline(registry);
         var console = Terminal.Create(context);
-        var pipelineOptions = new PipelineOptions { Exporters = [new HtmlReportExporter()] };
+        var factory = registry.Runner(config.Runner.Name, config.Runner.Origin);
+        using var session = RunSession.Open(factory, config, storeChoice, context.Error);
+        var pipelineOptions = session.Apply(new PipelineOptions { Exporters = [new HtmlReportExporter()] });
 
         RunOutcome outcome;
         if (context.Plain)
@@ -74,6 +80,7 @@ internal static class RunCommand
                 .ConfigureAwait(false);
         }
 
+        session.Finish();
         RunSummary.Write(console, outcome);
         if (!outcome.Succeeded)
         {

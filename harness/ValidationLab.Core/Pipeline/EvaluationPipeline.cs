@@ -122,7 +122,7 @@ public sealed class EvaluationPipeline(ComponentRegistry registry)
                 Resumed = options.Resumed,
             },
             Suites = suiteResults,
-            Accounting = RunAccountant.Account(responses, runner as IRunnerCounters, items.Count, wall),
+            Accounting = RunAccountant.Account(responses, (runner as IRunnerStatistics)?.GetCounters(), items.Count, wall),
             Warnings = warnings,
         };
 

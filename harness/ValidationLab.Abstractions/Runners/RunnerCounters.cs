@@ -1,15 +1,4 @@
-namespace ValidationLab.Store;
-
-/// <summary>
-/// Counters a runner (or a runner decorator) exposes so that the pipeline can fill the run's accounting.
-/// Lives here rather than in the contracts project until it is moved there; the pipeline reads it with
-/// <c>runner as IRunnerStatistics</c> and ignores runners that do not implement it.
-/// </summary>
-public interface IRunnerStatistics
-{
-    /// <summary>A consistent-enough snapshot of the counters (each counter is read atomically).</summary>
-    RunnerCounters GetCounters();
-}
+namespace ValidationLab.Runners;
 
 /// <summary>What a runner did so far in this process.</summary>
 public sealed record RunnerCounters
