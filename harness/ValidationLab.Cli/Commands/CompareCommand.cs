@@ -75,6 +75,11 @@ internal static class CompareCommand
             console.Write(table);
             console.MarkupLine($"Method: {Markup.Escape(suite.Metrics.Values.First().Difference.Method)}; bootstrap: {Markup.Escape(suite.Metrics.Values.First().BootstrapDifference.Method)}");
             console.MarkupLine($"{(suite.NonInferiority.Passed ? "[green]" : "[red]")}{Markup.Escape(suite.NonInferiority.Verdict)}[/] ({Markup.Escape(suite.NonInferiority.Method)})");
+            if (suite.Power is { } power)
+            {
+                console.MarkupLine(Markup.Escape(power.Statement));
+            }
+
             if (suite.Regressions.Count > 0)
             {
                 var shown = suite.Regressions.Take(10).Select(r => $"{r.ItemId} (gold {r.Gold}, {r.BaselinePrediction}→{r.CandidatePrediction ?? "none"})");

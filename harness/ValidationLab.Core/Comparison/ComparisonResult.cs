@@ -49,6 +49,9 @@ public sealed record SuiteComparison
     /// <summary>Candidate no worse than baseline by more than the margin (one-sided).</summary>
     public required MarginTest NonInferiority { get; init; }
 
+    /// <summary>What this many paired items can detect, so a report can say a suite is too small; null without discordant pairs.</summary>
+    public required PowerNote? Power { get; init; }
+
     /// <summary>Correct in the baseline, incorrect in the candidate: what clinical reviewers read first.</summary>
     public required IReadOnlyList<FlippedItem> Regressions { get; init; }
 
@@ -88,3 +91,9 @@ public sealed record MarginTest(string Hypothesis, double Margin, double Differe
 
 /// <summary>An item whose correctness differs between the runs.</summary>
 public sealed record FlippedItem(string ItemId, string? Gold, string? BaselinePrediction, string? CandidatePrediction, string? Input, IReadOnlyDictionary<string, string> Strata);
+
+/// <summary>
+/// The smallest accuracy difference this comparison detects with the given power at two-sided alpha, assuming the
+/// observed share of discordant pairs (Connor 1987), and whether a drop of the margin's size is within reach.
+/// </summary>
+public sealed record PowerNote(double MinimumDetectableDifference, double DiscordantProportion, double Alpha, double Power, bool MarginDetectable, string Method, string Statement);

@@ -106,10 +106,45 @@ public sealed class RunComparer
             OnlyInCandidate = candidate.Count(c => !baseIds.Contains(c.ItemId)),
             Metrics = new SortedDictionary<string, MetricComparison>(StringComparer.Ordinal) { ["accuracy"] = Accuracy(counts) },
             Breakdowns = breakdowns,
+            Power = Plan(counts),
             NonInferiority = new MarginTest(margin.Hypothesis, margin.Margin, margin.Difference, margin.Bound, margin.PValue, margin.Alpha, margin.Rejected, margin.Method, verdict),
             Regressions = pairs.Where(p => p.Base.Correct == true && p.Cand.Correct == false).Select(Flipped).ToList(),
             Improvements = pairs.Where(p => p.Base.Correct == false && p.Cand.Correct == true).Select(Flipped).ToList(),
         };
+    }
+
+    /// <summary>Minimum detectable difference at 80% power, two-sided alpha 5%, from the observed discordant share.</summary>
+    private PowerNote? Plan(PairedCounts counts)
+    {
+        var discordant = (double)(counts.OnlyFirstCorrect + counts.OnlySecondCorrect) / counts.N;
+        if (discordant <= 0)
+        {
+            return null;
+        }
+
+        const double alpha = 0.05, power = 0.8;
+        double mdd;
+        string method;
+        try
+        {
+            var plan = SampleSize.PairedAccuracyMinimumDetectableDifference(counts.N, discordant, alpha, power);
+            mdd = plan.Difference;
+            method = plan.Method;
+        }
+        catch (ArgumentException)
+        {
+            // Too few items to detect even the largest difference the discordant share allows.
+            mdd = discordant;
+            method = "McNemar, Connor (1987)";
+        }
+
+        var detectable = Margin > 0 && mdd <= Margin;
+        var statement = string.Create(CultureInfo.InvariantCulture,
+            $"With {counts.N} paired items and {discordant * 100:0.#}% discordant pairs, differences of {mdd * 100:0.#} points or more are detected with 80% power (two-sided alpha 5%); ")
+            + (Margin <= 0 ? "no margin was set."
+                : detectable ? string.Create(CultureInfo.InvariantCulture, $"a {Margin * 100:0.##}-point drop is within reach.")
+                : string.Create(CultureInfo.InvariantCulture, $"this suite is too small to detect a {Margin * 100:0.##}-point drop."));
+        return new PowerNote(mdd, discordant, alpha, power, detectable, method, statement);
     }
 
     /// <summary>First = candidate, second = baseline, so differences read candidate minus baseline.</summary>

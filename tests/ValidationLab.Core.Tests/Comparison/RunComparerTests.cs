@@ -135,4 +135,43 @@ public sealed class RunComparerTests
         Assert.Equal(0.5, suite.Breakdowns["meta_info"]["step1"]["accuracy"].Difference.Value, 12);
         Assert.Equal(-1.0, suite.Breakdowns["meta_info"]["step2&3"]["accuracy"].Difference.Value, 12);
     }
+
+    /// <summary>n paired items of which <paramref name="discordant"/> flip (half each way), the rest right in both.</summary>
+    private static (LoadedRun Baseline, LoadedRun Candidate) Paired(int n, int discordant)
+    {
+        var baseItems = Enumerable.Range(0, n).Select(i => Runs.Item("s", $"q{i}", i >= discordant || i % 2 == 0)).ToList();
+        var candItems = Enumerable.Range(0, n).Select(i => Runs.Item("s", $"q{i}", i >= discordant || i % 2 == 1)).ToList();
+        return (new LoadedRun("/b", Runs.Result("b", "m1"), baseItems), new LoadedRun("/c", Runs.Result("c", "m2"), candItems));
+    }
+
+    [Theory]
+    [InlineData(200, 40, false)]
+    [InlineData(20_000, 4_000, true)]
+    public void Should_Say_Whether_The_Suite_Can_Detect_A_Drop_Of_The_Margin(int n, int discordant, bool detectable)
+    {
+        // Given: 20% discordant pairs; Connor (1987) needs about 3,900 pairs to detect 2 points at 80% power
+        var (baseline, candidate) = Paired(n, discordant);
+
+        // When
+        var power = new RunComparer { Margin = 0.02, BootstrapResamples = 200 }.Compare(baseline, candidate).Suites["s"].Power!;
+
+        // Then
+        Assert.Equal(0.2, power.DiscordantProportion, 12);
+        Assert.Equal(detectable, power.MarginDetectable);
+        Assert.Equal(detectable, power.MinimumDetectableDifference <= 0.02);
+        Assert.Contains(detectable ? "within reach" : "too small to detect a 2-point drop", power.Statement, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_Give_No_Power_Note_When_No_Pair_Is_Discordant()
+    {
+        // Given: identical answers
+        var (baseline, candidate) = Paired(50, 0);
+
+        // When
+        var suite = Comparer.Compare(baseline, candidate).Suites["s"];
+
+        // Then
+        Assert.Null(suite.Power);
+    }
 }
