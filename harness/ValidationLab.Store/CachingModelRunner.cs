@@ -6,8 +6,11 @@ namespace ValidationLab.Store;
 
 /// <summary>
 /// Serves answers from the <see cref="RunStore"/> response cache and stores each successful answer of the inner
-/// runner the moment it arrives. Identical requests in flight at the same time are sent once. Errors pass through
-/// uncached. When built with a run id, every answer used is linked to that run (for resume progress and the registry).
+/// runner the moment it arrives: an answer is returned only once it is committed (group commit, see
+/// <see cref="RunStore"/>), so a crash never loses an answer that was paid for and handed out. Identical requests in
+/// flight at the same time are sent once. Errors pass through uncached. When built with a run id, every answer used
+/// is linked to that run (for resume progress and the registry): a fresh answer in the same transaction as the answer,
+/// a cached one without waiting for its commit (a link lost to a crash costs no request: the answer stays cached).
 /// Safe under concurrent calls. Owns (disposes) the inner runner, not the store.
 /// </summary>
 public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
@@ -59,7 +62,7 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
     public async Task<ModelResponse> ExecuteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var key = RunStore.CacheKey(Identity, request);
+        var (key, requestHash) = RunStore.Keys(Identity, request);
         if (TryHit(key, request, out var cached))
         {
             return cached;
@@ -78,7 +81,7 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
                 return shared with { Suite = request.Suite, ItemId = request.ItemId, RequestId = request.RequestId };
             }
 
-            return await SendAsync(key, request, cancellationToken).ConfigureAwait(false);
+            return await SendAsync(key, requestHash, request, cancellationToken).ConfigureAwait(false);
         }
 
         ModelResponse? result = null;
@@ -91,7 +94,7 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
                 return cached;
             }
 
-            result = await SendAsync(key, request, cancellationToken).ConfigureAwait(false);
+            result = await SendAsync(key, requestHash, request, cancellationToken).ConfigureAwait(false);
             return result;
         }
         finally
@@ -111,14 +114,14 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
 
-    private async Task<ModelResponse> SendAsync(string key, ModelRequest request, CancellationToken cancellationToken)
+    private async Task<ModelResponse> SendAsync(string key, string requestHash, ModelRequest request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _misses);
         var response = await _inner.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsError)
         {
-            _store.PutResponse(key, Identity, request, response);
-            Link(key, request);
+            // Durable before it is handed out. The wait is not cancelled: the answer is paid for, so it is kept.
+            await _store.PutResponseAsync(key, requestHash, Identity, request, response, _runId, CancellationToken.None).ConfigureAwait(false);
         }
 
         return response;
@@ -140,7 +143,9 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
     {
         if (_runId is not null)
         {
-            _store.LinkResponse(_runId, request, key);
+            // Committed with the next group; a failure leaves only a missing link (the answer stays cached).
+            _ = _store.LinkResponseAsync(_runId, request, key, CancellationToken.None).ContinueWith(
+                static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 }

@@ -10,9 +10,15 @@ namespace ValidationLab.Store;
 
 /// <summary>
 /// The run store: one embedded SQLite file (WAL mode) holding a content-addressed response cache and the run records
-/// used for resume (the seed of the later run registry). Every write is its own committed transaction, so a response
-/// is durable against a process crash (Ctrl-C, kill -9) as soon as <see cref="PutResponse"/> returns. Errors are never
-/// cached. Thread-safe: calls are serialized on one connection (each is a few microseconds).
+/// used for resume (the seed of the later run registry). A response is durable against a process crash (Ctrl-C,
+/// kill -9) as soon as <see cref="PutResponse"/> returns or the task of <see cref="PutResponseAsync"/> completes.
+/// Errors are never cached.
+/// <para>
+/// Group commit: writers enqueue their rows and wait; one writer thread drains the queue and commits everything pending
+/// in one transaction, then completes all their waits (a SQLite commit costs tens of microseconds whatever it holds,
+/// so concurrent answers share one). A row that fails is retried alone, so it never fails the others of its batch.
+/// Reads (cache lookups) use a second connection (WAL: readers never wait for the writer). Thread-safe.
+/// </para>
 /// </summary>
 public sealed class RunStore : IDisposable
 {
@@ -20,30 +26,40 @@ public sealed class RunStore : IDisposable
     public const int SchemaVersion = 1;
 
     private readonly SqliteConnection _connection;
+    private readonly SqliteConnection _readConnection;
     private readonly Lock _gate = new();
+    private readonly Lock _readGate = new();
     private readonly SqliteCommand _get;
     private readonly SqliteCommand _exists;
     private readonly SqliteCommand _put;
     private readonly SqliteCommand _link;
+    private readonly object _queueGate = new();
+    private readonly Queue<PendingWrite> _queue = new();
+    private readonly Thread _writer;
+    private bool _writerWaiting;
+    private bool _closing;
     private bool _disposed;
 
-    private RunStore(string path, SqliteConnection connection)
+    private RunStore(string path, SqliteConnection connection, SqliteConnection readConnection)
     {
         FilePath = path;
         _connection = connection;
-        _get = Prepare("""
+        _readConnection = readConnection;
+        _get = Prepare(_readConnection, """
             SELECT text, loglikelihoods, probability, latency_ms, prompt_tokens, completion_tokens, cost, method
             FROM responses WHERE cache_key = $key
             """, "$key");
-        _exists = Prepare("SELECT 1 FROM responses WHERE cache_key = $key", "$key");
-        _put = Prepare("""
+        _exists = Prepare(_readConnection, "SELECT 1 FROM responses WHERE cache_key = $key", "$key");
+        _put = Prepare(_connection, """
             INSERT OR IGNORE INTO responses (cache_key, runner, model, source, fingerprint, request_hash, kind, text, loglikelihoods,
                 probability, latency_ms, prompt_tokens, completion_tokens, cost, method, created_utc)
             VALUES ($key, $runner, $model, $source, $fingerprint, $request_hash, $kind, $text, $ll, $p, $latency, $pt, $ct, $cost, $method, $created)
             """, "$key", "$runner", "$model", "$source", "$fingerprint", "$request_hash", "$kind", "$text", "$ll", "$p", "$latency", "$pt", "$ct", "$cost", "$method", "$created");
-        _link = Prepare("""
+        _link = Prepare(_connection, """
             INSERT OR REPLACE INTO run_responses (run_id, suite, item_id, request_id, cache_key) VALUES ($run, $suite, $item, $request, $key)
             """, "$run", "$suite", "$item", "$request", "$key");
+        _writer = new Thread(WriterLoop) { IsBackground = true, Name = "ValidationLab run store writer" };
+        _writer.Start();
     }
 
     /// <summary>The store file.</summary>
@@ -69,7 +85,23 @@ public sealed class RunStore : IDisposable
             connection.Open();
             Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;");
             Migrate(connection, full);
-            return new RunStore(full, connection);
+            var reader = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = full,
+                Mode = SqliteOpenMode.ReadWrite,
+                Pooling = false,
+            }.ToString());
+            try
+            {
+                reader.Open();
+                Execute(reader, "PRAGMA busy_timeout = 10000;");
+                return new RunStore(full, connection, reader);
+            }
+            catch
+            {
+                reader.Dispose();
+                throw;
+            }
         }
         catch (SqliteException e)
         {
@@ -87,17 +119,25 @@ public sealed class RunStore : IDisposable
     /// The cache key: SHA-256 over the runner identity (runner, model, source, fingerprint) and the canonical JSON of
     /// the request content (prompt and decoding parameters; ids excluded).
     /// </summary>
-    public static string CacheKey(RunnerIdentity identity, ModelRequest request)
+    public static string CacheKey(RunnerIdentity identity, ModelRequest request) => Keys(identity, request).CacheKey;
+
+    /// <summary>
+    /// <see cref="CacheKey"/> and <see cref="RequestHasher.Hash"/> of the request (stored with the answer), from one
+    /// canonical serialization of the request.
+    /// </summary>
+    public static (string CacheKey, string RequestHash) Keys(RunnerIdentity identity, ModelRequest request)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(request);
-        return RequestHasher.Sha256Hex(string.Join('\0', "validationlab-cache/1", identity.Runner, identity.Model, identity.Source ?? "", identity.Fingerprint, RequestHasher.CanonicalJson(request)));
+        var canonical = RequestHasher.CanonicalJson(request);
+        var key = RequestHasher.Sha256Hex(string.Join('\0', "validationlab-cache/1", identity.Runner, identity.Model, identity.Source ?? "", identity.Fingerprint, canonical));
+        return (key, RequestHasher.Sha256Hex(canonical));
     }
 
     /// <summary>True when an answer is stored under <paramref name="key"/>.</summary>
     public bool Contains(string key)
     {
-        lock (_gate)
+        lock (_readGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _exists.Parameters[0].Value = key;
@@ -109,7 +149,7 @@ public sealed class RunStore : IDisposable
     public bool TryGetResponse(string key, ModelRequest request, out ModelResponse response)
     {
         ArgumentNullException.ThrowIfNull(request);
-        lock (_gate)
+        lock (_readGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _get.Parameters[0].Value = key;
@@ -140,17 +180,26 @@ public sealed class RunStore : IDisposable
     }
 
     /// <summary>
-    /// Stores a successful answer under <paramref name="key"/> and commits it at once. Failed responses are ignored
-    /// (errors are never cached); an existing entry is kept (first answer wins).
+    /// Stores a successful answer under <paramref name="key"/> and returns once it is committed. Failed responses are
+    /// ignored (errors are never cached); an existing entry is kept (first answer wins).
     /// </summary>
-    public void PutResponse(string key, RunnerIdentity identity, ModelRequest request, ModelResponse response)
+    public void PutResponse(string key, RunnerIdentity identity, ModelRequest request, ModelResponse response) =>
+        PutResponseAsync(key, null, identity, request, response, null, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Stores a successful answer under <paramref name="key"/> (and, with <paramref name="runId"/>, links it to that
+    /// run in the same transaction); the task completes once both are committed (group commit with the other writers
+    /// waiting at the same time). Failed responses are ignored. Cancelling stops the wait, not the write.
+    /// </summary>
+    public Task PutResponseAsync(string key, string? requestHash, RunnerIdentity identity, ModelRequest request, ModelResponse response, string? runId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(response);
         if (response.IsError)
         {
-            return;
+            return runId is null ? Task.CompletedTask : LinkResponseAsync(runId, request, key, cancellationToken);
         }
 
         if (!BitConverter.IsLittleEndian)
@@ -158,52 +207,203 @@ public sealed class RunStore : IDisposable
             throw new PlatformNotSupportedException("the run store stores log-likelihoods little-endian");
         }
 
-        lock (_gate)
+        // The row is built here, on the caller's thread, so the single writer only binds and steps.
+        var row = new object[]
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var p = _put.Parameters;
-            p[0].Value = key;
-            p[1].Value = identity.Runner;
-            p[2].Value = identity.Model;
-            p[3].Value = (object?)identity.Source ?? DBNull.Value;
-            p[4].Value = identity.Fingerprint;
-            p[5].Value = RequestHasher.Hash(request);
-            p[6].Value = request.Kind.ToString();
-            p[7].Value = (object?)response.Text ?? DBNull.Value;
-            p[8].Value = response.LogLikelihoods is { } ll ? MemoryMarshal.AsBytes(ll.ToArray().AsSpan()).ToArray() : DBNull.Value;
-            p[9].Value = (object?)response.Probability ?? DBNull.Value;
-            p[10].Value = response.LatencyMs;
-            p[11].Value = (object?)response.Usage?.PromptTokens ?? DBNull.Value;
-            p[12].Value = (object?)response.Usage?.CompletionTokens ?? DBNull.Value;
-            p[13].Value = (object?)response.Usage?.Cost?.ToString(CultureInfo.InvariantCulture) ?? DBNull.Value;
-            p[14].Value = (object?)response.Method ?? DBNull.Value;
-            p[15].Value = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-            _put.ExecuteNonQuery();
-        }
+            key,
+            identity.Runner,
+            identity.Model,
+            (object?)identity.Source ?? DBNull.Value,
+            identity.Fingerprint,
+            requestHash ?? RequestHasher.Hash(request),
+            request.Kind.ToString(),
+            (object?)response.Text ?? DBNull.Value,
+            response.LogLikelihoods is { } ll ? MemoryMarshal.AsBytes(ll.ToArray().AsSpan()).ToArray() : DBNull.Value,
+            (object?)response.Probability ?? DBNull.Value,
+            response.LatencyMs,
+            (object?)response.Usage?.PromptTokens ?? DBNull.Value,
+            (object?)response.Usage?.CompletionTokens ?? DBNull.Value,
+            (object?)response.Usage?.Cost?.ToString(CultureInfo.InvariantCulture) ?? DBNull.Value,
+            (object?)response.Method ?? DBNull.Value,
+            DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        };
+        var pending = new PendingWrite(row, runId is null ? null : LinkRow(runId, request, key));
+        Enqueue(pending);
+        return cancellationToken.CanBeCanceled ? pending.Done.Task.WaitAsync(cancellationToken) : pending.Done.Task;
     }
 
     /// <summary>Records that <paramref name="runId"/> got its answer for the request from the entry <paramref name="key"/>.</summary>
-    public void LinkResponse(string runId, ModelRequest request, string key)
+    public void LinkResponse(string runId, ModelRequest request, string key) =>
+        LinkResponseAsync(runId, request, key, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>As <see cref="LinkResponse"/>, group-committed; the task completes once the link is committed.</summary>
+    public Task LinkResponseAsync(string runId, ModelRequest request, string key, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(key);
+        var pending = new PendingWrite(null, LinkRow(runId, request, key));
+        Enqueue(pending);
+        return cancellationToken.CanBeCanceled ? pending.Done.Task.WaitAsync(cancellationToken) : pending.Done.Task;
+    }
+
+    /// <summary>Returns once every write enqueued before the call is committed (or has failed).</summary>
+    public void Flush()
+    {
+        var marker = new PendingWrite(null, null);
+        Enqueue(marker);
+        marker.Done.Task.GetAwaiter().GetResult();
+    }
+
+    private static object[] LinkRow(string runId, ModelRequest request, string key) => [runId, request.Suite, request.ItemId, request.RequestId, key];
+
+    /// <summary>One writer's rows and the wait that completes when they are committed.</summary>
+    private sealed class PendingWrite(object[]? response, object[]? link)
+    {
+        public object[]? Response { get; } = response;
+
+        public object[]? Link { get; } = link;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private void Enqueue(PendingWrite pending)
+    {
+        lock (_queueGate)
+        {
+            ObjectDisposedException.ThrowIf(_closing, this);
+            _queue.Enqueue(pending);
+            if (_writerWaiting)
+            {
+                Monitor.Pulse(_queueGate);
+            }
+        }
+    }
+
+    /// <summary>The single writer: takes everything pending, commits it in one transaction, completes the waits.</summary>
+    private void WriterLoop()
+    {
+        var batch = new List<PendingWrite>();
+        while (true)
+        {
+            lock (_queueGate)
+            {
+                while (_queue.Count == 0)
+                {
+                    if (_closing)
+                    {
+                        return;
+                    }
+
+                    _writerWaiting = true;
+                    Monitor.Wait(_queueGate);
+                    _writerWaiting = false;
+                }
+
+                while (_queue.TryDequeue(out var p))
+                {
+                    batch.Add(p);
+                }
+            }
+
+            CommitBatch(batch);
+            batch.Clear();
+        }
+    }
+
+    private void CommitBatch(List<PendingWrite> batch)
+    {
+        Exception? failure = null;
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var p = _link.Parameters;
-            p[0].Value = runId;
-            p[1].Value = request.Suite;
-            p[2].Value = request.ItemId;
-            p[3].Value = request.RequestId;
-            p[4].Value = key;
-            _link.ExecuteNonQuery();
+            try
+            {
+                WriteInTransaction(batch);
+            }
+            catch (Exception e)
+            {
+                // Whatever went wrong belongs to the waiting writers, never to this thread (it must outlive any row).
+                failure = e;
+            }
+        }
+
+        if (failure is null)
+        {
+            foreach (var p in batch)
+            {
+                p.Done.TrySetResult();
+            }
+
+            return;
+        }
+
+        if (batch.Count == 1)
+        {
+            batch[0].Done.TrySetException(failure);
+            return;
+        }
+
+        // One bad row must not fail the others: the batch was rolled back, so commit each alone.
+        var one = new List<PendingWrite>(1) { batch[0] };
+        foreach (var p in batch)
+        {
+            one[0] = p;
+            CommitBatch(one);
+        }
+    }
+
+    /// <summary>Under <see cref="_gate"/>: every row of the batch in one transaction (rolled back on any error).</summary>
+    private void WriteInTransaction(List<PendingWrite> batch)
+    {
+        using var tx = _connection.BeginTransaction(deferred: false);
+        _put.Transaction = tx;
+        _link.Transaction = tx;
+        try
+        {
+            foreach (var p in batch)
+            {
+                if (p.Response is { } row)
+                {
+                    Bind(_put, row);
+                    _put.ExecuteNonQuery();
+                }
+
+                if (p.Link is { } link)
+                {
+                    Bind(_link, link);
+                    _link.ExecuteNonQuery();
+                }
+            }
+
+            tx.Commit();
+        }
+        finally
+        {
+            _put.Transaction = null;
+            _link.Transaction = null;
+        }
+    }
+
+    private static void Bind(SqliteCommand command, object[] values)
+    {
+        var p = command.Parameters;
+        for (var i = 0; i < values.Length; i++)
+        {
+            p[i].Value = values[i];
         }
     }
 
     /// <summary>How many requests of <paramref name="runId"/> have a stored answer (progress shown on resume).</summary>
-    public long CountAnswered(string runId) => Scalar<long>("SELECT COUNT(*) FROM run_responses WHERE run_id = $a", runId);
+    public long CountAnswered(string runId) => FlushThen(() => Scalar<long>("SELECT COUNT(*) FROM run_responses WHERE run_id = $a", runId));
 
     /// <summary>How many answers the cache holds.</summary>
-    public long CachedResponseCount => Scalar<long>("SELECT COUNT(*) FROM responses");
+    public long CachedResponseCount => FlushThen(() => Scalar<long>("SELECT COUNT(*) FROM responses"));
+
+    private T FlushThen<T>(Func<T> read)
+    {
+        Flush();
+        return read();
+    }
 
     /// <summary>
     /// Starts a run of the config whose SHA-256 is <paramref name="configSha256"/> and returns its id. With
@@ -275,21 +475,33 @@ public sealed class RunStore : IDisposable
     }
 
     /// <inheritdoc />
+    /// <summary>Commits every pending write (their waits complete), then closes the store.</summary>
     public void Dispose()
     {
-        lock (_gate)
+        lock (_queueGate)
         {
-            if (_disposed)
+            if (_closing)
             {
                 return;
             }
 
-            _disposed = true;
-            _get.Dispose();
-            _exists.Dispose();
-            _put.Dispose();
-            _link.Dispose();
-            _connection.Dispose();
+            _closing = true;
+            Monitor.Pulse(_queueGate);
+        }
+
+        _writer.Join();
+        lock (_readGate)
+        {
+            lock (_gate)
+            {
+                _disposed = true;
+                _get.Dispose();
+                _exists.Dispose();
+                _put.Dispose();
+                _link.Dispose();
+                _readConnection.Dispose();
+                _connection.Dispose();
+            }
         }
     }
 
@@ -322,9 +534,9 @@ public sealed class RunStore : IDisposable
         return cmd;
     }
 
-    private SqliteCommand Prepare(string sql, params string[] names)
+    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] names)
     {
-        var cmd = _connection.CreateCommand();
+        var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         foreach (var name in names)
         {
