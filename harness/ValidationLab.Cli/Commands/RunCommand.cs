@@ -63,8 +63,7 @@ internal static class RunCommand
         var config = new ConfigLoader(registry).Load(options);
         var pipeline = new EvaluationPipeline(registry);
         var console = Terminal.Create(context);
-        var factory = registry.Runner(config.Runner.Name, config.Runner.Origin);
-        using var session = RunSession.Open(factory, config, storeChoice, context.Error);
+        using var session = new RunSession(config, storeChoice, context.Error);
         var pipelineOptions = session.Apply(new PipelineOptions { Exporters = [new HtmlReportExporter()] });
 
         RunOutcome outcome;

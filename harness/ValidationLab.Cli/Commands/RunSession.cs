@@ -9,63 +9,18 @@ namespace ValidationLab.Cli.Commands;
 internal sealed record StoreChoice(string? Path, bool Resume, bool NoCache);
 
 /// <summary>
-/// Ties one run to the run store: opens it, begins (or resumes) the run record, wraps the runner in the response
-/// cache, and marks the run finished at the end. Runners whose answers are free to recompute (baseline, replay)
+/// Ties one run to the run store: when the pipeline has validated everything it opens the store, begins (or
+/// resumes) the run record and wraps the runner in the response cache; at the end it marks the run finished.
+/// Bad input therefore leaves no store behind. Runners whose answers are free to recompute (baseline, replay)
 /// get no store: rerunning them is the resume.
 /// </summary>
-internal sealed class RunSession : IDisposable
+internal sealed class RunSession(EvalConfig config, StoreChoice choice, TextWriter messages) : IDisposable
 {
-    private readonly RunStore? _store;
-    private readonly string? _runId;
-    private readonly bool _resumed;
+    private RunStore? _store;
+    private string? _runId;
 
-    private RunSession(RunStore? store, string? runId, bool resumed)
-    {
-        _store = store;
-        _runId = runId;
-        _resumed = resumed;
-    }
-
-    public static RunSession Open(IRunnerFactory factory, EvalConfig config, StoreChoice choice, TextWriter messages)
-    {
-        if (!factory.CachesResponses || choice.NoCache)
-        {
-            if (choice.Resume)
-            {
-                messages.WriteLine(choice.NoCache
-                    ? "note: --resume with --no-cache cannot reuse stored answers; every request is sent again"
-                    : $"note: runner '{factory.Name}' answers are recomputed, not stored; --resume runs it again in full");
-            }
-
-            return new RunSession(null, null, false);
-        }
-
-        var store = RunStore.Open(choice.Path ?? RunStore.DefaultPath(Directory.GetCurrentDirectory()));
-        try
-        {
-            var resumable = store.FindUnfinishedRun(config.ConfigSha256);
-            if (choice.Resume && resumable is null)
-            {
-                messages.WriteLine("note: no unfinished run of this config to resume; starting a new run");
-            }
-
-            var runId = store.BeginRun(config.ConfigSha256, choice.Resume);
-            return new RunSession(store, runId, choice.Resume && resumable is not null);
-        }
-        catch
-        {
-            store.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Set the run id, the resumed flag and the cache decorator on the pipeline options.</summary>
-    public PipelineOptions Apply(PipelineOptions options) => _store is null ? options : options with
-    {
-        RunId = _runId,
-        Resumed = _resumed,
-        DecorateRunner = (runner, _) => new CachingModelRunner(runner, _store, _runId),
-    };
+    /// <summary>The pipeline options with this session's binding.</summary>
+    public PipelineOptions Apply(PipelineOptions options) => options with { Bind = Bind };
 
     /// <summary>The run completed and its results are written: it will not be resumed again.</summary>
     public void Finish()
@@ -77,4 +32,29 @@ internal sealed class RunSession : IDisposable
     }
 
     public void Dispose() => _store?.Dispose();
+
+    private RunBinding Bind(IModelRunner runner, IRunnerFactory factory)
+    {
+        if (!factory.CachesResponses || choice.NoCache)
+        {
+            if (choice.Resume)
+            {
+                messages.WriteLine(choice.NoCache
+                    ? "note: --resume with --no-cache cannot reuse stored answers; every request is sent again"
+                    : $"note: runner '{factory.Name}' answers are recomputed, not stored; --resume runs it again in full");
+            }
+
+            return new RunBinding(runner, EvaluationPipeline.NewRunId(DateTimeOffset.UtcNow), false);
+        }
+
+        _store = RunStore.Open(choice.Path ?? RunStore.DefaultPath(Directory.GetCurrentDirectory()));
+        var resumable = _store.FindUnfinishedRun(config.ConfigSha256);
+        if (choice.Resume && resumable is null)
+        {
+            messages.WriteLine("note: no unfinished run of this config to resume; starting a new run");
+        }
+
+        _runId = _store.BeginRun(config.ConfigSha256, choice.Resume);
+        return new RunBinding(new CachingModelRunner(runner, _store, _runId), _runId, choice.Resume && resumable is not null);
+    }
 }

@@ -25,15 +25,38 @@ public sealed class EvaluationPipeline(ComponentRegistry registry)
         ArgumentNullException.ThrowIfNull(options);
         var progress = options.Progress;
         var started = options.Clock.GetUtcNow();
-        var runId = options.RunId ?? NewRunId(started);
-        var outDir = Path.GetFullPath(config.OutDirectory ?? Path.Combine("runs", runId));
-        RunWriter.CheckDestination(outDir);
+        if (config.OutDirectory is { } requestedOut)
+        {
+            RunWriter.CheckDestination(Path.GetFullPath(requestedOut));
+        }
 
         // 1. Build and check every part before touching data.
         var runnerFactory = registry.Runner(config.Runner.Name, config.Runner.Origin);
         var suites = config.Suites.Select(s => registry.Suite(s.Name, s.Origin).Create(s)).ToList();
         var runnerSettings = config.Runner with { Observer = progress };
-        await using var runner = Decorate(runnerFactory.Create(runnerSettings), runnerFactory, options);
+        IModelRunner runner = runnerFactory.Create(runnerSettings);
+        try
+        {
+            return await RunWithRunnerAsync(config, options, runnerFactory, suites, runner, started, binding => runner = binding.Runner, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The outermost runner owns the ones it wraps.
+            await runner.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<RunOutcome> RunWithRunnerAsync(
+        EvalConfig config,
+        PipelineOptions options,
+        IRunnerFactory runnerFactory,
+        List<ISuite> suites,
+        IModelRunner runner,
+        DateTimeOffset started,
+        Action<RunBinding> bound,
+        CancellationToken cancellationToken)
+    {
+        var progress = options.Progress;
         foreach (var suite in suites)
         {
             var missing = suite.RequiredKinds.Where(k => !runner.SupportedKinds.Contains(k)).ToList();
@@ -55,6 +78,14 @@ public sealed class EvaluationPipeline(ComponentRegistry registry)
         }
 
         var allRequests = plans.SelectMany(p => p.Requests).ToList();
+
+        // 3. Everything the user gave is valid: bind the runner to its hosting (cache, run id), then prepare it.
+        var binding = options.Bind?.Invoke(runner, runnerFactory) ?? new RunBinding(runner, NewRunId(started), false);
+        bound(binding);
+        runner = binding.Runner;
+        var runId = binding.RunId;
+        var outDir = Path.GetFullPath(config.OutDirectory ?? Path.Combine("runs", runId));
+        RunWriter.CheckDestination(outDir);
         var warnings = new List<string>();
         foreach (var warning in await runner.PrepareAsync(allRequests, cancellationToken).ConfigureAwait(false))
         {
@@ -64,7 +95,7 @@ public sealed class EvaluationPipeline(ComponentRegistry registry)
 
         var dataFiles = HashInputs(suites, runner.Identity);
 
-        // 3. Call the model. Responses land in plan order whatever order they finish in.
+        // 4. Call the model. Responses land in plan order whatever order they finish in.
         var responses = new ModelResponse[allRequests.Count];
         var clock = Stopwatch.StartNew();
         progress.RequestsStarted(allRequests.Count);
@@ -80,7 +111,7 @@ public sealed class EvaluationPipeline(ComponentRegistry registry)
         progress.RequestsFinished();
         var wall = clock.Elapsed;
 
-        // 4. Score and aggregate, suite by suite, item by item, in load order.
+        // 5. Score and aggregate, suite by suite, item by item, in load order.
         progress.Phase("scoring");
         var items = new List<ItemResult>();
         var suiteResults = new SortedDictionary<string, SuiteResult>(StringComparer.Ordinal);
@@ -119,14 +150,14 @@ public sealed class EvaluationPipeline(ComponentRegistry registry)
                 DataFiles = dataFiles,
                 Runner = runner.Identity,
                 Seed = config.Seed,
-                Resumed = options.Resumed,
+                Resumed = binding.Resumed,
             },
             Suites = suiteResults,
             Accounting = RunAccountant.Account(responses, (runner as IRunnerStatistics)?.GetCounters(), items.Count, wall),
             Warnings = warnings,
         };
 
-        // 5. Write everything to a temporary folder, then move it into place.
+        // 6. Write everything to a temporary folder, then move it into place.
         progress.Phase("writing results");
         await RunWriter.WriteAsync(outDir, result, items, options.Exporters, cancellationToken).ConfigureAwait(false);
         return new RunOutcome(result, items, outDir, failure);
@@ -135,9 +166,6 @@ public sealed class EvaluationPipeline(ComponentRegistry registry)
     /// <summary>A run id that sorts by time and does not collide: 20261121-213000-1a2b3c.</summary>
     public static string NewRunId(DateTimeOffset at) =>
         string.Create(CultureInfo.InvariantCulture, $"{at.UtcDateTime:yyyyMMdd-HHmmss}-{Random.Shared.Next(0, 0xFFFFFF):x6}");
-
-    private static IModelRunner Decorate(IModelRunner runner, IRunnerFactory factory, PipelineOptions options) =>
-        options.DecorateRunner is { } decorate ? decorate(runner, factory) : runner;
 
     private static async Task<ModelResponse> Execute(IModelRunner runner, ModelRequest request, CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using ValidationLab.Exporters;
 using ValidationLab.Runners;
 
 namespace ValidationLab.Pipeline;
@@ -6,14 +5,13 @@ namespace ValidationLab.Pipeline;
 /// <summary>How one run is hosted: its id, extra exporters, an optional runner decorator (the response cache).</summary>
 public sealed record PipelineOptions
 {
-    /// <summary>The run id; a new one is made when null.</summary>
-    public string? RunId { get; init; }
-
-    /// <summary>True when this run continues an interrupted one (recorded in the manifest).</summary>
-    public bool Resumed { get; init; }
-
-    /// <summary>Wraps the configured runner, e.g. in the response cache; receives the runner and its factory.</summary>
-    public Func<IModelRunner, IRunnerFactory, IModelRunner>? DecorateRunner { get; init; }
+    /// <summary>
+    /// Binds the validated runner to its hosting (the run store: response cache, run id, resume). Called once the
+    /// configuration, the runner's settings and every suite's data have been checked, and before the first model
+    /// call, so that bad input never leaves a store or run record behind. Without it the run gets a new id and the
+    /// runner as it is.
+    /// </summary>
+    public Func<IModelRunner, IRunnerFactory, RunBinding>? Bind { get; init; }
 
     /// <summary>Exporters beyond the built-in results.json, items.jsonl and items.csv (the HTML report).</summary>
     public IReadOnlyList<Exporters.IRunExporter> Exporters { get; init; } = [];

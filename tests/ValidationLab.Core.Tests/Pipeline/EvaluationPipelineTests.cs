@@ -181,12 +181,12 @@ public sealed class EvaluationPipelineTests : IDisposable
     {
         // Given: a first run answering "B" (all wrong), with a stray file added to its folder afterwards
         var first = new FakeRunner((r, _) => FakeRunner.Text(r, "B"));
-        await Pipeline(first).RunAsync(Config(), new PipelineOptions { RunId = "run-1" }, CancellationToken.None);
+        await Pipeline(first).RunAsync(Config(), new PipelineOptions { Bind = (r, _) => new RunBinding(r, "run-1", false) }, CancellationToken.None);
         File.WriteAllText(Path.Combine(Out, "stale.txt"), "from the first run");
         var second = new FakeRunner((r, _) => FakeRunner.Text(r, "A"));
 
         // When
-        var outcome = await Pipeline(second).RunAsync(Config(), new PipelineOptions { RunId = "run-2" }, CancellationToken.None);
+        var outcome = await Pipeline(second).RunAsync(Config(), new PipelineOptions { Bind = (r, _) => new RunBinding(r, "run-2", false) }, CancellationToken.None);
 
         // Then
         Assert.Equal(1.0, outcome.Result.Suites["fake"].Metrics["accuracy"].Value);
@@ -215,5 +215,44 @@ public sealed class EvaluationPipelineTests : IDisposable
         Assert.Equal(10, lines.Length);
         Assert.Contains("\"item_id\":\"i01\"", lines[0], StringComparison.Ordinal);
         Assert.Contains("\"item_id\":\"i10\"", lines[9], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_Not_Bind_The_Run_When_Suite_Data_Is_Bad()
+    {
+        // Given: data that fails validation, and a binding that would open the run store
+        var bound = 0;
+        var options = new PipelineOptions { Bind = (r, _) => { bound++; return new RunBinding(r, "run", false); } };
+        var runner = new FakeRunner((r, _) => FakeRunner.Text(r, "A"));
+
+        // When
+        await Assert.ThrowsAsync<InputException>(() => Pipeline(runner, new BadDataSuite()).RunAsync(Config(), options, CancellationToken.None));
+
+        // Then: no store, no run record, no model call, no output
+        Assert.Equal(0, bound);
+        Assert.Equal(0, runner.Calls);
+        Assert.False(Directory.Exists(Out));
+    }
+
+    /// <summary>A suite whose data file is malformed.</summary>
+    private sealed class BadDataSuite : ISuite
+    {
+        public string Name => "fake";
+
+        public string Mode => "generate";
+
+        public IReadOnlySet<RequestKind> RequiredKinds { get; } = new HashSet<RequestKind> { RequestKind.Generate };
+
+        public IReadOnlyList<string> InputFiles => [];
+
+        public Task<IReadOnlyList<ValidationLab.Items.EvalItem>> LoadAsync(CancellationToken cancellationToken) =>
+            throw new InputException("malformed JSON", "data.jsonl", 3);
+
+        public IReadOnlyList<ModelRequest> CreateRequests(ValidationLab.Items.EvalItem item) => throw new InvalidOperationException("not reached");
+
+        public ItemResult Score(ValidationLab.Items.EvalItem item, IReadOnlyList<ModelRequest> requests, IReadOnlyList<ModelResponse> responses) =>
+            throw new InvalidOperationException("not reached");
+
+        public SuiteResult Aggregate(IReadOnlyList<ItemResult> results) => throw new InvalidOperationException("not reached");
     }
 }
