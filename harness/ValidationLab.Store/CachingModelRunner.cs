@@ -63,11 +63,9 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
     {
         ArgumentNullException.ThrowIfNull(request);
         var (key, requestHash) = RunStore.Keys(Identity, request);
-        if (TryHit(key, request, out var cached))
-        {
-            return cached;
-        }
 
+        // Register first, then look up once as the only request in flight for this key: nothing else can store its
+        // answer between the lookup and the send (one lookup per miss, not two).
         var mine = new TaskCompletionSource<ModelResponse?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var leader = _inFlight.GetOrAdd(key, mine.Task);
         if (leader != mine.Task)
@@ -87,8 +85,7 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
         ModelResponse? result = null;
         try
         {
-            // Stored between our lookup and our registration by a request that has just finished?
-            if (TryHit(key, request, out cached))
+            if (TryHit(key, request, out var cached))
             {
                 result = cached;
                 return cached;

@@ -65,6 +65,31 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
+    /// <summary>
+    /// Waits, at most <paramref name="limit"/>, until no request is being handled and none has arrived for
+    /// <paramref name="quiet"/>: requests a cancelled client left on the wire can reach the handler late.
+    /// </summary>
+    public async Task WaitQuietAsync(TimeSpan quiet, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        var seen = Requests;
+        var since = DateTime.UtcNow;
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+            var now = Requests;
+            if (now != seen || Volatile.Read(ref _inFlight) > 0)
+            {
+                seen = now;
+                since = DateTime.UtcNow;
+            }
+            else if (DateTime.UtcNow - since >= quiet)
+            {
+                return;
+            }
+        }
+    }
+
     public ConcurrentBag<string> Bodies { get; } = [];
 
     public ConcurrentBag<string> AuthHeaders { get; } = [];

@@ -79,12 +79,21 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
-    public async Task The_request_hash_stored_is_the_one_of_the_request()
+    public async Task The_cache_key_scheme_is_unchanged_and_the_request_hash_stored_is_the_one_of_the_request()
     {
         using var store = RunStore.Open(StorePath);
         var request = Request(1);
         var (key, hash) = RunStore.Keys(Identity, request);
         Assert.Equal(RunStore.CacheKey(Identity, request), key);
+
+        // The key scheme of existing stores: SHA-256 of the identity and the canonical request joined by NULs.
+        Assert.Equal(
+            RequestHasher.Sha256Hex(string.Join('\0', "validationlab-cache/1", Identity.Runner, Identity.Model, Identity.Source, Identity.Fingerprint, RequestHasher.CanonicalJson(request))),
+            key);
+        var noSource = Identity with { Source = null };
+        Assert.Equal(
+            RequestHasher.Sha256Hex(string.Join('\0', "validationlab-cache/1", "openai", "m", "", "f", RequestHasher.CanonicalJson(request))),
+            RunStore.CacheKey(noSource, request));
         Assert.Equal(RequestHasher.Hash(request), hash);
         await store.PutResponseAsync(key, hash, Identity, request, Answer(1), null, CancellationToken.None);
         using var connection = new SqliteConnection($"Data Source={StorePath};Pooling=False");

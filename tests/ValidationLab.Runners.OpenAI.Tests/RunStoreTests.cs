@@ -203,8 +203,11 @@ public sealed class RunStoreTests : IDisposable
         }
 
         Assert.InRange(storedBeforeCrash, plan.Count / 2, plan.Count - 1);
-        var sentBeforeCrash = server.Requests;
         first.Dispose();
+
+        // The requests cancelled by the crash may still reach the server's handler: let them land before counting.
+        await server.WaitQuietAsync(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+        var sentBeforeCrash = server.Requests;
 
         server.ResetCounters();
         server.AnswerDelay = TimeSpan.Zero;
