@@ -1,9 +1,11 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using Polly;
 using Polly.Retry;
+using System.Text.Json;
 using ValidationLab.Errors;
 using ValidationLab.Requests;
 
@@ -48,7 +50,9 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
     private readonly PerMinuteLimiter? _tokenLimiter;
     private readonly ResiliencePipeline<Attempt> _pipeline;
     private readonly Lock _gate = new();
+    private readonly KeyValuePair<string, string>[] _extraHeaders;
     private string? _apiKey;
+    private (string Name, string Value)? _authHeader;
     private bool _keyLoaded;
     private Task<string>? _methodTask;
 
@@ -83,6 +87,7 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
         _requestLimiter = options.RequestsPerMinute > 0 ? new PerMinuteLimiter("requests_per_minute", options.RequestsPerMinute, _observer) : null;
         _tokenLimiter = options.TokensPerMinute > 0 ? new PerMinuteLimiter("tokens_per_minute", options.TokensPerMinute, _observer) : null;
         _pipeline = BuildPipeline();
+        _extraHeaders = [.. options.Headers];
         Identity = new RunnerIdentity
         {
             Runner = "openai",
@@ -268,12 +273,12 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
 
             // Retry-After (or retry-after-ms) from the server wins over our own backoff, capped at 15 minutes.
             DelayGenerator = static args => ValueTask.FromResult(
-                args.Outcome.Result?.RetryAfter is { } after ? (TimeSpan?)TimeSpan.FromTicks(Math.Min(after.Ticks, TimeSpan.FromMinutes(15).Ticks)) : null),
+                args.Outcome.Result.RetryAfter is { } after ? (TimeSpan?)TimeSpan.FromTicks(Math.Min(after.Ticks, TimeSpan.FromMinutes(15).Ticks)) : null),
             OnRetry = args =>
             {
                 Interlocked.Increment(ref _retries);
                 var itemId = args.Context.Properties.TryGetValue(RequestKey, out var r) ? r.ItemId : "";
-                var reason = args.Outcome.Result is { } a ? $"{a.Kind}: {Redact(a.Message)}" : "error";
+                var reason = args.Outcome.Exception is null ? $"{args.Outcome.Result.Kind}: {Redact(args.Outcome.Result.Message)}" : "error";
                 _observer.Retrying(itemId, args.AttemptNumber + 1, args.RetryDelay, reason);
                 return default;
             },
@@ -283,77 +288,128 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
     /// <summary>One HTTP attempt. Never throws except for the caller's cancellation.</summary>
     private async ValueTask<Attempt> AttemptAsync(ModelRequest request, string? method, CancellationToken cancellationToken)
     {
-        var (uri, body, estimate) = Build(request, method);
-        if (_requestLimiter is not null)
-        {
-            await _requestLimiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (_tokenLimiter is not null)
-        {
-            await _tokenLimiter.AcquireAsync(estimate, cancellationToken).ConfigureAwait(false);
-        }
-
-        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var timeout = RentTimeout();
-        var link = cancellationToken.CanBeCanceled
-            ? cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout)
-            : default;
-        timeout.CancelAfter(_options.Timeout);
-        var started = Stopwatch.GetTimestamp();
-        byte[] bytes;
+        byte[]? reply = null;
         try
         {
-            using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(body) };
-            message.Content.Headers.ContentType = JsonContentType;
-            AddHeaders(message);
-            Interlocked.Increment(ref _requestsSent);
-            using var reply = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            var status = (int)reply.StatusCode;
-            if (status is < 200 or > 299)
+            var (uri, body, estimate) = Build(request, method);
+            if (_requestLimiter is not null)
             {
-                var snippet = await ReadSnippetAsync(reply, timeout.Token).ConfigureAwait(false);
-                var retryable = status is 408 or 409 or 429 or >= 500;
-                return Attempt.Fail($"http_{status}", $"HTTP {status} {reply.ReasonPhrase}{snippet}", retryable, RetryAfter(reply));
+                await _requestLimiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
             }
 
-            bytes = await reply.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return Attempt.Fail("timeout", $"no complete answer within {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", retryable: true);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            return Attempt.Fail("connection", Describe(e), retryable: true);
+            if (_tokenLimiter is not null)
+            {
+                await _tokenLimiter.AcquireAsync(estimate, cancellationToken).ConfigureAwait(false);
+            }
+
+            await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var timeout = RentTimeout();
+            var link = cancellationToken.CanBeCanceled
+                ? cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout)
+                : default;
+            timeout.CancelAfter(_options.Timeout);
+            var started = Stopwatch.GetTimestamp();
+            int length;
+            try
+            {
+                using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+                message.Content.Headers.ContentType = JsonContentType;
+                AddHeaders(message);
+                Interlocked.Increment(ref _requestsSent);
+                using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (status is < 200 or > 299)
+                {
+                    var snippet = await ReadSnippetAsync(response, timeout.Token).ConfigureAwait(false);
+                    var retryable = status is 408 or 409 or 429 or >= 500;
+                    return Attempt.Fail($"http_{status}", $"HTTP {status} {response.ReasonPhrase}{snippet}", retryable, RetryAfter(response));
+                }
+
+                (reply, length) = await ReadBodyAsync(response.Content, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return Attempt.Fail("timeout", $"no complete answer within {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", retryable: true);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                return Attempt.Fail("connection", Describe(e), retryable: true);
+            }
+            finally
+            {
+                link.Dispose();
+                ReturnTimeout(timeout);
+                _inFlight.Release();
+            }
+
+            var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            try
+            {
+                var answer = Interpret(request, method, reply.AsMemory(0, length), latencyMs);
+                Account(answer.Usage, estimate);
+                return Attempt.Ok(answer);
+            }
+            catch (MalformedResponseException e)
+            {
+                return Attempt.Fail("malformed_response", e.Message, retryable: true);
+            }
+            catch (UnusableResponseException e)
+            {
+                return Attempt.Fail(e.Kind, e.Message, retryable: false);
+            }
         }
         finally
         {
-            link.Dispose();
-            ReturnTimeout(timeout);
-            _inFlight.Release();
+            if (reply is not null)
+            {
+                ArrayPool<byte>.Shared.Return(reply);
+            }
         }
+    }
 
-        var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    /// <summary>The whole reply body into a pooled buffer (the caller returns it); Content-Length, when sent, sizes it.</summary>
+    private static async ValueTask<(byte[] Buffer, int Length)> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var hint = content.Headers.ContentLength is { } declared and >= 0 and < 1 << 20 ? (int)declared + 1 : 16 * 1024;
+        var buffer = ArrayPool<byte>.Shared.Rent(hint);
         try
         {
-            var response = Interpret(request, method, bytes, latencyMs);
-            Account(response.Usage, estimate);
-            return Attempt.Ok(response);
+            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var filled = 0;
+                while (true)
+                {
+                    if (filled == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(checked(buffer.Length * 2));
+                        buffer.AsSpan(0, filled).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    var n = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        return (buffer, filled);
+                    }
+
+                    filled += n;
+                }
+            }
         }
-        catch (MalformedResponseException e)
+        catch
         {
-            return Attempt.Fail("malformed_response", e.Message, retryable: true);
-        }
-        catch (UnusableResponseException e)
-        {
-            return Attempt.Fail(e.Kind, e.Message, retryable: false);
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
     private readonly System.Collections.Concurrent.ConcurrentBag<CancellationTokenSource> _timeouts = [];
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<BodyBuffer> _bodies = [];
 
     private CancellationTokenSource RentTimeout() => _timeouts.TryTake(out var cts) ? cts : new CancellationTokenSource();
 
@@ -370,7 +426,61 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
         }
     }
 
-    private (Uri Uri, ReadOnlyMemory<byte> Body, double TokenEstimate) Build(ModelRequest request, string? method)
+    /// <summary>
+    /// Scratch space for writing a request body, reused: the body is written here and copied out to an exact-size
+    /// array that the request owns (HttpClient may still touch a request's content after a failed send returns, so
+    /// the content itself is never recycled).
+    /// </summary>
+    private sealed class BodyBuffer
+    {
+        public BodyBuffer() => Writer = new Utf8JsonWriter(Buffer);
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(1024);
+
+        public Utf8JsonWriter Writer { get; }
+
+        public void Reset()
+        {
+            Buffer.ResetWrittenCount();
+            Writer.Reset(Buffer);
+        }
+    }
+
+    private BodyBuffer RentBody()
+    {
+        if (_bodies.TryTake(out var body))
+        {
+            body.Reset();
+            return body;
+        }
+
+        return new BodyBuffer();
+    }
+
+    /// <summary>Kept for the next request unless a huge prompt grew it (then the memory goes back to the GC).</summary>
+    private void ReturnBody(BodyBuffer body)
+    {
+        if (body.Buffer.Capacity <= 64 * 1024)
+        {
+            _bodies.Add(body);
+        }
+    }
+
+    private (Uri Uri, byte[] Body, double TokenEstimate) Build(ModelRequest request, string? method)
+    {
+        var scratch = RentBody();
+        try
+        {
+            var (uri, estimate) = Write(request, method, scratch);
+            return (uri, scratch.Buffer.WrittenSpan.ToArray(), estimate);
+        }
+        finally
+        {
+            ReturnBody(scratch);
+        }
+    }
+
+    private (Uri Uri, double TokenEstimate) Write(ModelRequest request, string? method, BodyBuffer body)
     {
         switch (request)
         {
@@ -382,19 +492,21 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
                         chars += g.Messages[i].Content.Length + 8;
                     }
 
-                    return (_chatUri, WireFormat.ChatBody(_options, g.Messages, g.Decoding, topLogprobs: null), (chars / 4.0) + g.Decoding.MaxTokens);
+                    WireFormat.WriteChatBody(body.Writer, _options, g.Messages, g.Decoding, topLogprobs: null);
+                    return (_chatUri, (chars / 4.0) + g.Decoding.MaxTokens);
                 }
 
             case LogLikelihoodRequest l when method == EchoMethod:
                 {
                     var chars = l.Continuations.Sum(c => l.Context.Length + c.Length);
-                    return (_completionsUri, WireFormat.EchoBody(_options, l.Continuations.Select(c => l.Context + c)), (chars / 4.0) + l.Continuations.Count);
+                    body.Buffer.Write(WireFormat.EchoBody(_options, l.Continuations.Select(c => l.Context + c)).Span);
+                    return (_completionsUri, (chars / 4.0) + l.Continuations.Count);
                 }
 
             case LogLikelihoodRequest l:
                 {
-                    var body = WireFormat.ChatBody(_options, [new ChatMessage("user", l.Context)], TopLogprobsDecoding, _options.TopLogprobs);
-                    return (_chatUri, body, (l.Context.Length / 4.0) + 1);
+                    WireFormat.WriteChatBody(body.Writer, _options, [new ChatMessage("user", l.Context)], TopLogprobsDecoding, _options.TopLogprobs);
+                    return (_chatUri, (l.Context.Length / 4.0) + 1);
                 }
 
             default:
@@ -404,13 +516,13 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
 
     private static readonly DecodingParameters TopLogprobsDecoding = new() { Temperature = 0, MaxTokens = 1 };
 
-    private ModelResponse Interpret(ModelRequest request, string? method, byte[] body, double latencyMs)
+    private ModelResponse Interpret(ModelRequest request, string? method, ReadOnlyMemory<byte> body, double latencyMs)
     {
         switch (request)
         {
             case GenerateRequest:
                 {
-                    var (text, usage) = WireFormat.ParseChat(body);
+                    var (text, usage) = WireFormat.ParseChat(body.Span);
                     return new ModelResponse
                     {
                         Suite = request.Suite,
@@ -478,21 +590,15 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
 
     private void AddHeaders(HttpRequestMessage message)
     {
-        if (_apiKey is { Length: > 0 } key)
+        if (_authHeader is { } auth)
         {
-            if (_options.Variant == EndpointVariant.Azure)
-            {
-                message.Headers.TryAddWithoutValidation("api-key", key);
-            }
-            else
-            {
-                message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
-            }
+            message.Headers.TryAddWithoutValidation(auth.Name, auth.Value);
         }
 
-        foreach (var (name, value) in _options.Headers)
+        var extra = _extraHeaders;
+        for (var i = 0; i < extra.Length; i++)
         {
-            message.Headers.TryAddWithoutValidation(name, value);
+            message.Headers.TryAddWithoutValidation(extra[i].Key, extra[i].Value);
         }
     }
 
@@ -512,6 +618,10 @@ public sealed class OpenAIRunner : IModelRunner, IRunnerStatistics
             }
 
             _apiKey = value.Trim();
+            if (_apiKey.Length > 0)
+            {
+                _authHeader = _options.Variant == EndpointVariant.Azure ? ("api-key", _apiKey) : ("Authorization", "Bearer " + _apiKey);
+            }
         }
 
         Volatile.Write(ref _keyLoaded, true);

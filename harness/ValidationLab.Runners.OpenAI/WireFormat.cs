@@ -5,8 +5,12 @@ using ValidationLab.Requests;
 namespace ValidationLab.Runners.OpenAI;
 
 /// <summary>What one HTTP attempt came to: an answer, or a failure that may be worth retrying.</summary>
-internal sealed record Attempt
+internal readonly record struct Attempt
 {
+    public Attempt()
+    {
+    }
+
     public ModelResponse? Response { get; init; }
 
     public string Kind { get; init; } = "";
@@ -40,11 +44,22 @@ internal static class WireFormat
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(buffer))
         {
+            WriteChatBody(w, o, messages, d, topLogprobs);
+        }
+
+        return buffer.WrittenMemory;
+    }
+
+    /// <summary>Writes the chat-completions body to <paramref name="w"/> and flushes it.</summary>
+    public static void WriteChatBody(Utf8JsonWriter w, OpenAIRunnerOptions o, IReadOnlyList<ChatMessage> messages, DecodingParameters d, int? topLogprobs)
+    {
+        {
             w.WriteStartObject();
             w.WriteString("model", o.Model);
             w.WriteStartArray("messages");
-            foreach (var m in messages)
+            for (var i = 0; i < messages.Count; i++)
             {
+                var m = messages[i];
                 w.WriteStartObject();
                 w.WriteString("role", m.Role);
                 w.WriteString("content", m.Content);
@@ -63,9 +78,9 @@ internal static class WireFormat
             if (d.Stop.Count > 0)
             {
                 w.WriteStartArray("stop");
-                foreach (var s in d.Stop)
+                for (var i = 0; i < d.Stop.Count; i++)
                 {
-                    w.WriteStringValue(s);
+                    w.WriteStringValue(d.Stop[i]);
                 }
 
                 w.WriteEndArray();
@@ -81,7 +96,7 @@ internal static class WireFormat
             w.WriteEndObject();
         }
 
-        return buffer.WrittenMemory;
+        w.Flush();
     }
 
     /// <summary>Legacy completions with the prompt echoed and one logprob per token; one prompt per continuation in one request.</summary>
@@ -117,7 +132,7 @@ internal static class WireFormat
     /// The reply text and usage of a chat completion. The hot path of a generate run, so it streams through the body
     /// with <see cref="Utf8JsonReader"/> instead of building a document; a truncated or invalid body throws.
     /// </summary>
-    public static (string Text, TokenUsage? Usage) ParseChat(byte[] body)
+    public static (string Text, TokenUsage? Usage) ParseChat(ReadOnlySpan<byte> body)
     {
         try
         {
@@ -255,7 +270,7 @@ internal static class WireFormat
     }
 
     /// <summary>Sums, for each continuation, the logprobs of the echoed tokens that carry any of its characters.</summary>
-    public static (double[] LogLikelihoods, TokenUsage? Usage) ParseEcho(byte[] body, string context, IReadOnlyList<string> continuations)
+    public static (double[] LogLikelihoods, TokenUsage? Usage) ParseEcho(ReadOnlyMemory<byte> body, string context, IReadOnlyList<string> continuations)
     {
         using var doc = Parse(body);
         if (!doc.RootElement.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
@@ -329,7 +344,7 @@ internal static class WireFormat
     }
 
     /// <summary>The log-probability that the next token starts each continuation, from the top_logprobs of one generated token.</summary>
-    public static (double[] LogLikelihoods, TokenUsage? Usage) ParseTopLogprobs(byte[] body, IReadOnlyList<string> continuations)
+    public static (double[] LogLikelihoods, TokenUsage? Usage) ParseTopLogprobs(ReadOnlyMemory<byte> body, IReadOnlyList<string> continuations)
     {
         using var doc = Parse(body);
         var choice = FirstChoice(doc.RootElement);
@@ -406,7 +421,7 @@ internal static class WireFormat
         }
     }
 
-    private static JsonDocument Parse(byte[] body)
+    private static JsonDocument Parse(ReadOnlyMemory<byte> body)
     {
         try
         {
