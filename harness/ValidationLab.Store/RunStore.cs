@@ -32,8 +32,10 @@ public sealed class RunStore : IDisposable
     private readonly SqliteConnection _readConnection;
     private readonly Lock _gate = new();
     private readonly Lock _readGate = new();
-    private readonly SqliteCommand _get;
-    private readonly SqliteCommand _exists;
+    private readonly sqlite3_stmt _get;
+    private readonly sqlite3_stmt _exists;
+    private readonly sqlite3_stmt _begin;
+    private readonly sqlite3_stmt _commit;
     private readonly sqlite3_stmt _put;
     private readonly sqlite3_stmt _link;
     private readonly object _queueGate = new();
@@ -48,20 +50,22 @@ public sealed class RunStore : IDisposable
         FilePath = path;
         _connection = connection;
         _readConnection = readConnection;
-        _get = Prepare(_readConnection, """
+        _get = PrepareRaw(_readConnection, """
             SELECT text, loglikelihoods, probability, latency_ms, prompt_tokens, completion_tokens, cost, method
-            FROM responses WHERE cache_key = $key
-            """, "$key");
-        _exists = Prepare(_readConnection, "SELECT 1 FROM responses WHERE cache_key = $key", "$key");
+            FROM responses WHERE cache_key = ?1
+            """);
+        _exists = PrepareRaw(_readConnection, "SELECT 1 FROM responses WHERE cache_key = ?1");
+        _begin = PrepareRaw(_connection, "BEGIN IMMEDIATE");
+        _commit = PrepareRaw(_connection, "COMMIT");
 
-        // The writer's two statements go straight to SQLite (bind, step, reset): Microsoft.Data.Sqlite's command layer
-        // costs about as much per row as the insert itself, and the single writer is the group commit's bottleneck.
-        _put = PrepareRaw("""
+        // The hot statements go straight to SQLite (bind, step, reset): Microsoft.Data.Sqlite's command layer costs
+        // about as much per row as the insert itself, and the single writer is the group commit's bottleneck.
+        _put = PrepareRaw(_connection, """
             INSERT OR IGNORE INTO responses (cache_key, runner, model, source, fingerprint, request_hash, kind, text, loglikelihoods,
                 probability, latency_ms, prompt_tokens, completion_tokens, cost, method, created_utc)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
             """);
-        _link = PrepareRaw("INSERT OR REPLACE INTO run_responses (run_id, suite, item_id, request_id, cache_key) VALUES (?1, ?2, ?3, ?4, ?5)");
+        _link = PrepareRaw(_connection, "INSERT OR REPLACE INTO run_responses (run_id, suite, item_id, request_id, cache_key) VALUES (?1, ?2, ?3, ?4, ?5)");
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "ValidationLab run store writer" };
         _writer.Start();
     }
@@ -174,47 +178,84 @@ public sealed class RunStore : IDisposable
     /// <summary>True when an answer is stored under <paramref name="key"/>.</summary>
     public bool Contains(string key)
     {
+        ArgumentNullException.ThrowIfNull(key);
         lock (_readGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _exists.Parameters[0].Value = key;
-            return _exists.ExecuteScalar() is not null;
+            try
+            {
+                Check(raw.sqlite3_bind_text(_exists, 1, key), _readConnection);
+                return Row(_exists, _readConnection);
+            }
+            finally
+            {
+                raw.sqlite3_reset(_exists);
+            }
         }
     }
 
     /// <summary>The stored answer for <paramref name="key"/>, addressed to <paramref name="request"/>'s suite, item and request ids.</summary>
     public bool TryGetResponse(string key, ModelRequest request, out ModelResponse response)
     {
+        ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(request);
         lock (_readGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _get.Parameters[0].Value = key;
-            using var reader = _get.ExecuteReader();
-            if (!reader.Read())
+            var q = _get;
+            try
             {
-                response = null!;
-                return false;
-            }
+                Check(raw.sqlite3_bind_text(q, 1, key), _readConnection);
+                if (!Row(q, _readConnection))
+                {
+                    response = null!;
+                    return false;
+                }
 
-            var hasUsage = !reader.IsDBNull(4);
-            response = new ModelResponse
+                response = new ModelResponse
+                {
+                    Suite = request.Suite,
+                    ItemId = request.ItemId,
+                    RequestId = request.RequestId,
+                    Text = IsNull(q, 0) ? null : raw.sqlite3_column_text(q, 0).utf8_to_string(),
+                    LogLikelihoods = IsNull(q, 1) ? null : MemoryMarshal.Cast<byte, double>(raw.sqlite3_column_blob(q, 1)).ToArray(),
+                    Probability = IsNull(q, 2) ? null : raw.sqlite3_column_double(q, 2),
+                    LatencyMs = raw.sqlite3_column_double(q, 3),
+                    Usage = IsNull(q, 4)
+                        ? null
+                        : new TokenUsage(raw.sqlite3_column_int(q, 4), raw.sqlite3_column_int(q, 5),
+                            IsNull(q, 6) ? null : decimal.Parse(raw.sqlite3_column_text(q, 6).utf8_to_string(), CultureInfo.InvariantCulture)),
+                    Method = IsNull(q, 7) ? null : raw.sqlite3_column_text(q, 7).utf8_to_string(),
+                };
+                return true;
+            }
+            finally
             {
-                Suite = request.Suite,
-                ItemId = request.ItemId,
-                RequestId = request.RequestId,
-                Text = reader.IsDBNull(0) ? null : reader.GetString(0),
-                LogLikelihoods = reader.IsDBNull(1) ? null : MemoryMarshal.Cast<byte, double>((byte[])reader.GetValue(1)).ToArray(),
-                Probability = reader.IsDBNull(2) ? null : reader.GetDouble(2),
-                LatencyMs = reader.GetDouble(3),
-                Usage = hasUsage
-                    ? new TokenUsage(reader.GetInt32(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : decimal.Parse(reader.GetString(6), CultureInfo.InvariantCulture))
-                    : null,
-                Method = reader.IsDBNull(7) ? null : reader.GetString(7),
-            };
-            return true;
+                raw.sqlite3_reset(q);
+            }
         }
     }
+
+    private static bool IsNull(sqlite3_stmt stmt, int column) => raw.sqlite3_column_type(stmt, column) == raw.SQLITE_NULL;
+
+    /// <summary>Steps a query: true on a row, false when done; throws on an error.</summary>
+    private static bool Row(sqlite3_stmt stmt, SqliteConnection connection)
+    {
+        var rc = raw.sqlite3_step(stmt);
+        if (rc == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+        }
+
+        return false;
+    }
+
+    private static void Check(int rc, SqliteConnection connection) => SqliteException.ThrowExceptionForRC(rc, connection.Handle);
 
     /// <summary>
     /// Stores a successful answer under <paramref name="key"/> and returns once it is committed. Failed responses are
@@ -392,27 +433,39 @@ public sealed class RunStore : IDisposable
     /// <summary>Under <see cref="_gate"/>: every row of the batch in one transaction (rolled back on any error).</summary>
     private void WriteInTransaction(List<PendingWrite> batch)
     {
-        using var tx = _connection.BeginTransaction(deferred: false);
-        foreach (var p in batch)
+        Step(_begin, []);
+        try
         {
-            if (p.Response is { } row)
+            foreach (var p in batch)
             {
-                Step(_put, row);
+                if (p.Response is { } row)
+                {
+                    Step(_put, row);
+                }
+
+                if (p.Link is { } link)
+                {
+                    Step(_link, link);
+                }
             }
 
-            if (p.Link is { } link)
-            {
-                Step(_link, link);
-            }
+            Step(_commit, []);
         }
+        catch
+        {
+            if (raw.sqlite3_get_autocommit(_connection.Handle) == 0)
+            {
+                raw.sqlite3_exec(_connection.Handle, "ROLLBACK");
+            }
 
-        tx.Commit();
+            throw;
+        }
     }
 
-    private sqlite3_stmt PrepareRaw(string sql)
+    private static sqlite3_stmt PrepareRaw(SqliteConnection connection, string sql)
     {
-        var rc = raw.sqlite3_prepare_v2(_connection.Handle, sql, out var stmt);
-        SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        var rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out var stmt);
+        SqliteException.ThrowExceptionForRC(rc, connection.Handle);
         return stmt;
     }
 
@@ -551,6 +604,8 @@ public sealed class RunStore : IDisposable
                 _disposed = true;
                 _get.Dispose();
                 _exists.Dispose();
+                _begin.Dispose();
+                _commit.Dispose();
                 _put.Dispose();
                 _link.Dispose();
                 _readConnection.Dispose();
@@ -583,18 +638,6 @@ public sealed class RunStore : IDisposable
         for (var i = 0; i < args.Length; i++)
         {
             cmd.Parameters.AddWithValue("$" + (char)('a' + i), args[i]);
-        }
-
-        return cmd;
-    }
-
-    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] names)
-    {
-        var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var name in names)
-        {
-            cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
 
         return cmd;
