@@ -158,6 +158,14 @@ public sealed record OpenAIRunnerOptions
         }
 
         var apiKeyEnv = settings.Get("api_key_env")?.Trim();
+
+        // Checked here, with the other settings, so that a missing key is refused before the run store is opened
+        // or any data is read; the key itself is read only when the runner prepares (and never stored).
+        if (!string.IsNullOrEmpty(apiKeyEnv) && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(apiKeyEnv)))
+        {
+            throw new InputException($"the environment variable '{apiKeyEnv}' named by api_key_env is not set", settings.Origin, field: "api_key_env");
+        }
+
         return new OpenAIRunnerOptions
         {
             BaseUrl = new Uri(raw.TrimEnd('/') + "/"),

@@ -41,9 +41,7 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(_ws.Dir), p => Path.GetFileName(p).Contains("out", StringComparison.Ordinal));
     }
 
-    [Fact(Skip = "bug: bad input still writes the run store (store.db plus a 'running' run record) before the runner "
-        + "checks its settings; harness/ValidationLab.Cli/Commands/RunCommand.cs:67 opens RunSession before "
-        + "EvaluationPipeline validates the runner. Exit code 2 promises nothing was written (ExitCodes.cs:12).")]
+    [Fact]
     public async Task Unset_api_key_env_variable_writes_nothing_at_all()
     {
         var result = await Workspace.RunInProcessAsync(ArgsWithUnsetKeyVariable());
@@ -70,9 +68,7 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Empty(_ws.FilesContaining(literal));
     }
 
-    [Fact(Skip = "bug: same as Unset_api_key_env_variable_writes_nothing_at_all: a refused literal api_key still "
-        + "creates the run store and a 'running' run record (RunCommand.cs:67 runs RunSession.Open before the runner "
-        + "options are parsed).")]
+    [Fact]
     public async Task Literal_api_key_writes_nothing_at_all()
     {
         var args = _ws.RunArgs(_server, "out");

@@ -284,12 +284,13 @@ public sealed class OpenAIRunnerTests
     }
 
     [Fact]
-    public async Task A_missing_key_variable_is_an_input_error_naming_the_variable()
+    public async Task A_missing_key_variable_is_an_input_error_naming_the_variable_when_the_runner_is_created()
     {
+        // Refused with the other settings, before any data is read or the run store is opened.
         await using var server = await FakeOpenAIServer.StartAsync();
-        await using var runner = CreateRunner(server, extra: [("api_key_env", "VALIDATIONLAB_TEST_UNSET_VARIABLE")]);
-        var error = await Assert.ThrowsAsync<InputException>(async () => await runner.PrepareAsync(Plan(1, 0), default));
+        var error = Assert.Throws<InputException>(() => CreateRunner(server, extra: [("api_key_env", "VALIDATIONLAB_TEST_UNSET_VARIABLE")]));
         Assert.Contains("VALIDATIONLAB_TEST_UNSET_VARIABLE", error.Message, StringComparison.Ordinal);
+        Assert.Equal("api_key_env", error.Field);
         Assert.Equal(0, server.Requests);
     }
 
