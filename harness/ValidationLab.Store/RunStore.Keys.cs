@@ -1,0 +1,64 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using ValidationLab.Requests;
+using ValidationLab.Runners;
+
+namespace ValidationLab.Store;
+
+// RunStore: the content-addressed cache key (and the request hash stored beside it), computed without touching the
+// database so callers can key a request before they look it up.
+public sealed partial class RunStore
+{
+    /// <summary>
+    /// The cache key: SHA-256 over the runner identity (runner, model, source, fingerprint) and the canonical JSON of
+    /// the request content (prompt and decoding parameters; ids excluded).
+    /// </summary>
+    public static string CacheKey(RunnerIdentity identity, ModelRequest request) => Keys(identity, request).CacheKey;
+
+    /// <summary>
+    /// <see cref="CacheKey"/> and <see cref="RequestHasher.Hash"/> of the request (stored with the answer), from one
+    /// canonical serialization of the request.
+    /// </summary>
+    public static (string CacheKey, string RequestHash) Keys(RunnerIdentity identity, ModelRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(request);
+        var canonical = RequestHasher.CanonicalJson(request);
+
+        // The key is SHA-256 over the UTF-8 of "validationlab-cache/1\0runner\0model\0source\0fingerprint\0" + canonical;
+        // the request hash is SHA-256 over the UTF-8 of canonical alone: one buffer holds both, the second at its tail.
+        var prefix = KeyPrefix(identity);
+        var length = prefix.Length + Encoding.UTF8.GetMaxByteCount(canonical.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            prefix.CopyTo(buffer, 0);
+            var written = prefix.Length + Encoding.UTF8.GetBytes(canonical, buffer.AsSpan(prefix.Length));
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer.AsSpan(0, written), hash);
+            var key = Convert.ToHexStringLower(hash);
+            SHA256.HashData(buffer.AsSpan(prefix.Length, written - prefix.Length), hash);
+            return (key, Convert.ToHexStringLower(hash));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    [ThreadStatic]
+    private static (RunnerIdentity Identity, byte[] Prefix)? _lastPrefix;
+
+    private static byte[] KeyPrefix(RunnerIdentity identity)
+    {
+        if (_lastPrefix is { } last && ReferenceEquals(last.Identity, identity))
+        {
+            return last.Prefix;
+        }
+
+        var prefix = Encoding.UTF8.GetBytes(string.Join('\0', "validationlab-cache/1", identity.Runner, identity.Model, identity.Source ?? "", identity.Fingerprint) + "\0");
+        _lastPrefix = (identity, prefix);
+        return prefix;
+    }
+}
