@@ -13,18 +13,7 @@ internal static class Reference
     public static JsonElement PRoc => Proc.Value;
 
     /// <summary>Folder containing ValidationLab.sln (walking up from the test binaries), or null.</summary>
-    public static string? RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ValidationLab.sln")) || File.Exists(Path.Combine(dir.FullName, "ValidationLab.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return null;
-    }
+    public static string? RepoRoot() => ValidationLab.Testing.TestRepository.TryRoot;
 
     public static double[] Doubles(this JsonElement e) => e.EnumerateArray().Select(x => x.GetDouble()).ToArray();
 

@@ -42,16 +42,5 @@ public sealed class FixtureConfigTests
         Assert.True(Configs().Count >= 3);
     }
 
-    private static string ConfigFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ValidationLab.sln")))
-            {
-                return Path.Combine(dir.FullName, "fixtures", "configs");
-            }
-        }
-
-        throw new InputException("ValidationLab.sln not found above the test binaries");
-    }
+    private static string ConfigFolder() => Path.Combine(ValidationLab.Testing.TestRepository.Root, "fixtures", "configs");
 }

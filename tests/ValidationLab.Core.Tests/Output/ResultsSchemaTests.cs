@@ -15,7 +15,7 @@ public sealed class ResultsSchemaTests : IDisposable
 {
     private readonly TempDir _dir = new();
 
-    private static string SchemaPath => Path.Combine(RepoRoot(), "docs", "results.schema.json");
+    private static string SchemaPath => Path.Combine(ValidationLab.Testing.TestRepository.Root, "docs", "results.schema.json");
 
     [Fact]
     public async Task Should_Conform_To_The_Documented_Schema_When_A_Real_Run_Is_Written()
@@ -70,16 +70,4 @@ public sealed class ResultsSchemaTests : IDisposable
         return JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outcome.OutDirectory, "results.json")));
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ValidationLab.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ValidationLab.sln not found above the test binaries");
-    }
 }

@@ -15,20 +15,7 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 
 public static class Repo
 {
-    private static readonly Lazy<string> RootLazy = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ValidationLab.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ValidationLab.sln not found above " + AppContext.BaseDirectory);
-    });
-
-    public static string Root => RootLazy.Value;
+    public static string Root => ValidationLab.Testing.TestRepository.Root;
 
     /// <summary>The bundled 43-item MedQA fixture.</summary>
     public static string MedQaFixture => Path.Combine(Root, "fixtures", "medqa", "medqa-fixture.jsonl");
