@@ -11,10 +11,11 @@ namespace ValidationLab.Benchmarks;
 /// </summary>
 public static class EndpointQuickCompare
 {
-    public static void Run(TextWriter output, int concurrency = 16, int requests = 2000, int rounds = 15)
+    public static void Run(TextWriter output, int concurrency = 16, int requests = 2000, int rounds = 15, TimeSpan serverDelay = default)
     {
         ArgumentNullException.ThrowIfNull(output);
-        using var work = new EndpointWorkloads(concurrency, requests);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"concurrency {concurrency}, {requests} requests a round, {rounds} rounds, server delay {serverDelay.TotalMilliseconds:0.#} ms"));
+        using var work = new EndpointWorkloads(concurrency, requests, serverDelay);
         var names = new[] { "bare", "runner", "cache-miss", "cache-hit" };
         var runs = new Func<Task>[] { work.BareAsync, work.RunnerAsync, work.CacheMissesAsync, work.CacheHitsAsync };
         var rates = names.Select(_ => new List<double>()).ToArray();

@@ -28,11 +28,11 @@ public sealed class EndpointWorkloads : IDisposable
     private readonly ChatCompletionRequest[] _bareRequests;
     private long _unique;
 
-    public EndpointWorkloads(int concurrency, int requests)
+    public EndpointWorkloads(int concurrency, int requests, TimeSpan serverDelay = default)
     {
         Concurrency = concurrency;
         Requests = requests;
-        _server = new LoopbackInstantServer();
+        _server = new LoopbackInstantServer(serverDelay);
         _chatUri = new Uri(_server.BaseUrl + "/chat/completions");
 
         // Exactly the handler settings OpenAIRunner builds for itself (timeout 120 s, max_concurrency = concurrency).

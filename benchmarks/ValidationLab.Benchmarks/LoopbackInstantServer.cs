@@ -5,9 +5,9 @@ using System.Text;
 namespace ValidationLab.Benchmarks;
 
 /// <summary>
-/// A minimal HTTP/1.1 server on 127.0.0.1 (ephemeral port) that answers every request at once with a fixed
-/// OpenAI chat-completion body and keeps connections alive. Raw sockets so that the server costs as little CPU as
-/// possible: the benchmark measures the client side.
+/// A minimal HTTP/1.1 server on 127.0.0.1 (ephemeral port) that answers every request with a fixed OpenAI
+/// chat-completion body, at once or after a fixed delay (a stand-in for model time), and keeps connections alive.
+/// Raw sockets so that the server costs as little CPU as possible: the benchmark measures the client side.
 /// </summary>
 internal sealed class LoopbackInstantServer : IDisposable
 {
@@ -21,9 +21,11 @@ internal sealed class LoopbackInstantServer : IDisposable
     private readonly Socket _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
+    private readonly TimeSpan _delay;
 
-    public LoopbackInstantServer()
+    public LoopbackInstantServer(TimeSpan delay = default)
     {
+        _delay = delay;
         _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen(512);
@@ -112,6 +114,11 @@ internal sealed class LoopbackInstantServer : IDisposable
                     }
 
                     filled += n;
+                }
+
+                if (_delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(_delay, _stop.Token);
                 }
 
                 await client.SendAsync(Response, SocketFlags.None, _stop.Token);
