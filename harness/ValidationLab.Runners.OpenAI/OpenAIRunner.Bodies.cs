@@ -107,11 +107,8 @@ public sealed partial class OpenAIRunner
             case GenerateRequest:
                 {
                     var (text, usage) = WireFormat.ParseChat(body.Span);
-                    return new ModelResponse
+                    return ModelResponse.For(request) with
                     {
-                        Suite = request.Suite,
-                        ItemId = request.ItemId,
-                        RequestId = request.RequestId,
                         Text = text,
                         LatencyMs = latencyMs,
                         Usage = Priced(usage),
@@ -124,11 +121,8 @@ public sealed partial class OpenAIRunner
                     var (values, usage) = method == EchoMethod
                         ? WireFormat.ParseEcho(body, l.Context, l.Continuations)
                         : WireFormat.ParseTopLogprobs(body, l.Continuations);
-                    return new ModelResponse
+                    return ModelResponse.For(request) with
                     {
-                        Suite = request.Suite,
-                        ItemId = request.ItemId,
-                        RequestId = request.RequestId,
                         LogLikelihoods = values,
                         LatencyMs = latencyMs,
                         Usage = Priced(usage),

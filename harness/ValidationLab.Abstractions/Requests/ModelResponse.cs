@@ -38,14 +38,16 @@ public sealed record ModelResponse
     /// <summary>True when there is no usable answer.</summary>
     public bool IsError => Error is not null;
 
-    /// <summary>A response that records a failure.</summary>
-    public static ModelResponse Failed(ModelRequest request, string kind, string message) => new()
+    /// <summary>An answer addressed to <paramref name="request"/>, still empty: add the content with <c>with { … }</c>.</summary>
+    public static ModelResponse For(ModelRequest request)
     {
-        Suite = request.Suite,
-        ItemId = request.ItemId,
-        RequestId = request.RequestId,
-        Error = new ResponseError(kind, message),
-    };
+        ArgumentNullException.ThrowIfNull(request);
+        return new ModelResponse { Suite = request.Suite, ItemId = request.ItemId, RequestId = request.RequestId };
+    }
+
+    /// <summary>A response that records a failure.</summary>
+    public static ModelResponse Failed(ModelRequest request, string kind, string message) =>
+        For(request) with { Error = new ResponseError(kind, message) };
 }
 
 /// <summary>A failed request: <see cref="Kind"/> is a short stable code ("timeout", "http_429", "no_prediction").</summary>

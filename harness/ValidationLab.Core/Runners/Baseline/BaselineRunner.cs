@@ -34,20 +34,14 @@ public sealed partial class BaselineRunner(string model, int seed) : IModelRunne
         var best = ArgMax(scores);
         var response = request switch
         {
-            LogLikelihoodRequest ll => new ModelResponse
+            LogLikelihoodRequest ll => ModelResponse.For(request) with
             {
-                Suite = request.Suite,
-                ItemId = request.ItemId,
-                RequestId = request.RequestId,
                 // Scores are shifted so the chosen option has log-likelihood 0: the ranking is all that matters.
                 LogLikelihoods = ll.Continuations.Select((_, i) => i < scores.Length ? scores[i] - (best < 0 ? 0 : scores[best]) : double.NegativeInfinity).ToList(),
                 Method = $"baseline:{model}",
             },
-            _ => new ModelResponse
+            _ => ModelResponse.For(request) with
             {
-                Suite = request.Suite,
-                ItemId = request.ItemId,
-                RequestId = request.RequestId,
                 Text = best < 0 ? "No answer: this baseline only answers multiple-choice items." : $"The answer is ({choices[best].Label}).",
                 Method = $"baseline:{model}",
             },

@@ -105,11 +105,8 @@ public sealed class ReplayRunner : IModelRunner
             return Task.FromResult(ModelResponse.Failed(request, "no_probability", $"the prediction on line {row.Line} has no probability"));
         }
 
-        return Task.FromResult(new ModelResponse
+        return Task.FromResult(ModelResponse.For(request) with
         {
-            Suite = request.Suite,
-            ItemId = request.ItemId,
-            RequestId = request.RequestId,
             Text = row.Response,
             Probability = row.Probability,
             Method = "recorded",
