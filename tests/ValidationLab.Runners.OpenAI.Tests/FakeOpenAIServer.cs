@@ -4,13 +4,8 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using ValidationLab.Testing;
 
 namespace ValidationLab.Runners.OpenAI.Tests;
 
@@ -34,14 +29,12 @@ public enum Fault
 /// </summary>
 public sealed class FakeOpenAIServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackHost _host = null!;
     private int _inFlight;
     private int _maxInFlight;
     private int _requests;
 
-    private FakeOpenAIServer(WebApplication app) => _app = app;
-
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri BaseUrl => _host.BaseUrl;
 
     /// <summary>Decides the fault for each request (called with the 1-based request number); default none.</summary>
     public Func<int, Fault> Faults { get; set; } = _ => Fault.None;
@@ -96,21 +89,14 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     public ConcurrentDictionary<string, int> FaultsInjected { get; } = new();
 
+    private FakeOpenAIServer()
+    {
+    }
+
     public static async Task<FakeOpenAIServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o =>
-        {
-            o.Listen(IPAddress.Loopback, 0);
-            o.Limits.MaxConcurrentConnections = 256;
-        });
-        var app = builder.Build();
-        var server = new FakeOpenAIServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/v1");
+        var server = new FakeOpenAIServer();
+        server._host = await LoopbackHost.StartAsync(server.HandleAsync);
         return server;
     }
 
@@ -123,11 +109,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         FaultsInjected.Clear();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private async Task HandleAsync(HttpContext ctx)
     {

@@ -3,13 +3,8 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using ValidationLab.Testing;
 
 namespace ValidationLab.EndToEnd.Tests.Support;
 
@@ -31,13 +26,11 @@ public enum ChatFault
 /// </summary>
 public sealed class FakeChatServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackHost _host = null!;
     private int _requests;
     private int _answered;
 
-    private FakeChatServer(WebApplication app) => _app = app;
-
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri BaseUrl => _host.BaseUrl;
 
     /// <summary>Decides a fault from (last user message, 1-based attempt number for this prompt).</summary>
     public Func<string, int, ChatFault> Faults { get; set; } = (_, _) => ChatFault.None;
@@ -61,17 +54,14 @@ public sealed class FakeChatServer : IAsyncDisposable
 
     public ConcurrentBag<string> AuthorizationHeaders { get; } = [];
 
+    private FakeChatServer()
+    {
+    }
+
     public static async Task<FakeChatServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new FakeChatServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/v1");
+        var server = new FakeChatServer();
+        server._host = await LoopbackHost.StartAsync(server.HandleAsync);
         return server;
     }
 
@@ -93,11 +83,7 @@ public sealed class FakeChatServer : IAsyncDisposable
         AuthorizationHeaders.Clear();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private async Task HandleAsync(HttpContext ctx)
     {
