@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using ValidationLab.Cli.Commands;
 using ValidationLab.Errors;
-using ValidationLab.Registry;
+using ValidationLab.Discovery;
 
 namespace ValidationLab.Cli;
 
@@ -32,7 +32,7 @@ public static class CliApplication
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var context = new CliContext(stdout, stderr, new Lazy<ComponentRegistry>(() => ComponentRegistry.Discover()));
+        var context = new CliContext(stdout, stderr, new Lazy<PluginCatalog>(() => PluginCatalog.Discover()));
         var root = BuildRoot(context);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -20,7 +20,7 @@ public sealed record ModelResponse
     /// <summary>One log-likelihood per continuation, in request order (LogLikelihood).</summary>
     public IReadOnlyList<double>? LogLikelihoods { get; init; }
 
-    /// <summary>Predicted probability (RiskProbability, or a recorded probability).</summary>
+    /// <summary>Predicted probability (Risk, or a recorded probability).</summary>
     public double? Probability { get; init; }
 
     /// <summary>Why there is no answer; null when the request succeeded.</summary>

@@ -11,5 +11,5 @@ public enum RequestKind
     Generate,
 
     /// <summary>Return a probability for an outcome of a patient as seen at time t (longitudinal replay).</summary>
-    RiskProbability,
+    Risk,
 }

@@ -11,7 +11,7 @@ public sealed record RiskRequest : ModelRequest
 {
     /// <inheritdoc />
     [JsonIgnore]
-    public override RequestKind Kind => RequestKind.RiskProbability;
+    public override RequestKind Kind => RequestKind.Risk;
 
     public required string PatientId { get; init; }
 

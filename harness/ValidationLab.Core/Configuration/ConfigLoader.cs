@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ValidationLab.Errors;
-using ValidationLab.Registry;
+using ValidationLab.Discovery;
 using ValidationLab.Requests;
 using ValidationLab.Runners;
 using ValidationLab.Suites;
@@ -14,7 +14,7 @@ namespace ValidationLab.Configuration;
 /// is checked against the suite's and runner's declared options before anything runs, and every mistake is an
 /// <see cref="InputException"/> naming the file, line and key.
 /// </summary>
-public sealed class ConfigLoader(ComponentRegistry registry)
+public sealed class ConfigLoader(PluginCatalog registry)
 {
     /// <summary>The runner the embedded default uses: offline, deterministic, documented as a floor.</summary>
     public const string DefaultRunner = "baseline";

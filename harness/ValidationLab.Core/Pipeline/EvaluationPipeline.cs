@@ -4,7 +4,7 @@ using ValidationLab.Configuration;
 using ValidationLab.Errors;
 using ValidationLab.Items;
 using ValidationLab.Output;
-using ValidationLab.Registry;
+using ValidationLab.Discovery;
 using ValidationLab.Requests;
 using ValidationLab.Results;
 using ValidationLab.Runners;
@@ -17,7 +17,7 @@ namespace ValidationLab.Pipeline;
 /// score, aggregate and write. All checks that can fail on the user's input happen before the first model call;
 /// a failing request becomes an errored item and the run goes on; output appears only when complete.
 /// </summary>
-public sealed class EvaluationPipeline(ComponentRegistry registry)
+public sealed class EvaluationPipeline(PluginCatalog registry)
 {
     public async Task<RunOutcome> RunAsync(EvalConfig config, PipelineOptions options, CancellationToken cancellationToken)
     {
@@ -202,7 +202,7 @@ public sealed class EvaluationPipeline(ComponentRegistry registry)
     {
         RequestKind.LogLikelihood => "loglikelihood",
         RequestKind.Generate => "generate",
-        RequestKind.RiskProbability => "risk-probability",
+        RequestKind.Risk => "risk",
         _ => kind.ToString(),
     };
 

@@ -1,7 +1,7 @@
 using ValidationLab.Configuration;
 using ValidationLab.Core.Tests.Support;
 using ValidationLab.Errors;
-using ValidationLab.Registry;
+using ValidationLab.Discovery;
 using ValidationLab.Runners;
 
 namespace ValidationLab.Core.Tests.Configuration;
@@ -14,7 +14,7 @@ public sealed class ConfigLoaderTests : IDisposable
 
     private static ConfigLoader Loader()
     {
-        var registry = ComponentRegistry.Discover();
+        var registry = PluginCatalog.Discover();
         registry.Add(new HeaderRunnerFactory());
         return new ConfigLoader(registry);
     }
@@ -29,7 +29,7 @@ public sealed class ConfigLoaderTests : IDisposable
     public void Should_Find_The_MedQA_Suite_And_Builtin_Runners_By_Discovery()
     {
         // Given / When
-        var registry = ComponentRegistry.Discover();
+        var registry = PluginCatalog.Discover();
 
         // Then
         Assert.Contains("medqa", registry.Suites.Keys);

@@ -1,6 +1,6 @@
 using ValidationLab.Configuration;
 using ValidationLab.Errors;
-using ValidationLab.Registry;
+using ValidationLab.Discovery;
 
 namespace ValidationLab.Core.Tests.Configuration;
 
@@ -24,7 +24,7 @@ public sealed class FixtureConfigTests
     {
         // Given: the endpoint example names a key variable; give it a value so only the config itself is judged
         Environment.SetEnvironmentVariable("MODEL_API_KEY", "sk-fixture-config-test");
-        var loader = new ConfigLoader(ComponentRegistry.Discover());
+        var loader = new ConfigLoader(PluginCatalog.Discover());
 
         // When
         var config = loader.Load(new RunOptions { ConfigFile = Path.Combine(ConfigFolder(), name) });
@@ -32,7 +32,7 @@ public sealed class FixtureConfigTests
         // Then: every suite's data file exists, and the runner accepts its settings
         Assert.NotEmpty(config.Suites);
         Assert.All(config.Suites, s => Assert.True(File.Exists(s.DataPath), s.DataPath));
-        var runner = ComponentRegistry.Discover().Runner(config.Runner.Name, config.Runner.Origin).Create(config.Runner);
+        var runner = PluginCatalog.Discover().Runner(config.Runner.Name, config.Runner.Origin).Create(config.Runner);
         Assert.NotNull(runner.Identity);
     }
 

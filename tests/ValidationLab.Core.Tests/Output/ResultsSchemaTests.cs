@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using ValidationLab.Configuration;
 using ValidationLab.Core.Tests.Support;
 using ValidationLab.Pipeline;
-using ValidationLab.Registry;
+using ValidationLab.Discovery;
 
 namespace ValidationLab.Core.Tests.Output;
 
@@ -64,7 +64,7 @@ public sealed class ResultsSchemaTests : IDisposable
 
     private async Task<JsonDocument> RunEmbeddedDefault()
     {
-        var registry = ComponentRegistry.Discover();
+        var registry = PluginCatalog.Discover();
         var config = new ConfigLoader(registry).Load(new RunOptions { Out = _dir.Combine("run") });
         var outcome = await new EvaluationPipeline(registry).RunAsync(config, new PipelineOptions(), CancellationToken.None);
         return JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outcome.OutDirectory, "results.json")));

@@ -2,7 +2,7 @@ using ValidationLab.Configuration;
 using ValidationLab.Core.Tests.Support;
 using ValidationLab.Errors;
 using ValidationLab.Pipeline;
-using ValidationLab.Registry;
+using ValidationLab.Discovery;
 using ValidationLab.Requests;
 using ValidationLab.Results;
 using ValidationLab.Suites;
@@ -31,7 +31,7 @@ public sealed class EvaluationPipelineTests : IDisposable
 
     private static EvaluationPipeline Pipeline(FakeRunner runner, ISuite? suite = null)
     {
-        var registry = new ComponentRegistry();
+        var registry = new PluginCatalog();
         registry.Add(new FakeSuiteFactory(() => suite ?? new FakeSuite(10)));
         registry.Add(new FakeRunnerFactory(runner));
         return new EvaluationPipeline(registry);

@@ -11,7 +11,7 @@ namespace ValidationLab.Runners.Replay;
 /// </summary>
 public sealed class ReplayRunner : IModelRunner
 {
-    private static readonly IReadOnlySet<RequestKind> Kinds = new HashSet<RequestKind> { RequestKind.Generate, RequestKind.RiskProbability };
+    private static readonly IReadOnlySet<RequestKind> Kinds = new HashSet<RequestKind> { RequestKind.Generate, RequestKind.Risk };
 
     private readonly string _path;
     private readonly string _display;
@@ -100,7 +100,7 @@ public sealed class ReplayRunner : IModelRunner
             return Task.FromResult(ModelResponse.Failed(request, "no_prediction", $"no recorded prediction for item '{request.ItemId}' in {_display}"));
         }
 
-        if (request.Kind == RequestKind.RiskProbability && row.Probability is null)
+        if (request.Kind == RequestKind.Risk && row.Probability is null)
         {
             return Task.FromResult(ModelResponse.Failed(request, "no_probability", $"the prediction on line {row.Line} has no probability"));
         }

@@ -3,14 +3,14 @@ using ValidationLab.Errors;
 using ValidationLab.Runners;
 using ValidationLab.Suites;
 
-namespace ValidationLab.Registry;
+namespace ValidationLab.Discovery;
 
 /// <summary>
 /// The suites and runners this installation has, found through <see cref="SuiteFactoryAttribute"/> and
 /// <see cref="RunnerFactoryAttribute"/> on assemblies. Discovery never throws: a plug-in that fails to load is
 /// recorded in <see cref="Problems"/> and the others remain usable (one bad plug-in does not sink the run).
 /// </summary>
-public sealed class ComponentRegistry
+public sealed class PluginCatalog
 {
     private readonly SortedDictionary<string, ISuiteFactory> _suites = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, IRunnerFactory> _runners = new(StringComparer.Ordinal);
@@ -27,9 +27,9 @@ public sealed class ComponentRegistry
     /// Every ValidationLab.*.dll beside the application plus the assemblies already loaded. Suites live in their
     /// own projects and are copied next to the CLI, so a new suite needs no edit here.
     /// </summary>
-    public static ComponentRegistry Discover(string? directory = null)
+    public static PluginCatalog Discover(string? directory = null)
     {
-        var registry = new ComponentRegistry();
+        var registry = new PluginCatalog();
         var dir = directory ?? AppContext.BaseDirectory;
         var assemblies = new Dictionary<string, Assembly>(StringComparer.Ordinal);
         foreach (var loaded in AppDomain.CurrentDomain.GetAssemblies())
