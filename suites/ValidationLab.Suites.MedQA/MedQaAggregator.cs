@@ -24,8 +24,8 @@ internal static class MedQaAggregator
         {
             ["accuracy"] = Accuracy(answered),
             ["unparseable_rate"] = FromEstimate(Proportions.Wilson(unparseable, answered.Count)),
-            ["errored"] = new MetricValue(errored, null, null, results.Count, "count"),
-            ["n_items"] = new MetricValue(results.Count, null, null, results.Count, "count"),
+            ["errored"] = new MetricValue(errored, null, null, results.Count, "count") { Kind = MetricKind.Count },
+            ["n_items"] = new MetricValue(results.Count, null, null, results.Count, "count") { Kind = MetricKind.Count },
         };
 
         var notes = new List<string>

@@ -58,8 +58,8 @@ public sealed class AggregationTests
         Assert.Equal(new SuiteCounts(10, 6, 2, 2), result.Counts);
         Assert.Equal((0.25, 8), (result.Metrics["unparseable_rate"].Value, result.Metrics["unparseable_rate"].N));
         Assert.NotNull(result.Metrics["unparseable_rate"].CiLow);
-        Assert.Equal(new MetricValue(2, null, null, 10, "count"), result.Metrics["errored"]);
-        Assert.Equal(new MetricValue(10, null, null, 10, "count"), result.Metrics["n_items"]);
+        Assert.Equal(new MetricValue(2, null, null, 10, "count") { Kind = MetricKind.Count }, result.Metrics["errored"]);
+        Assert.Equal(new MetricValue(10, null, null, 10, "count") { Kind = MetricKind.Count }, result.Metrics["n_items"]);
         Assert.Equal("medqa", result.Suite);
         Assert.Equal("generate", result.Mode);
     }

@@ -34,6 +34,15 @@ public sealed record ItemResult
     /// <summary>A probability or score when the suite has one (risk, confidence).</summary>
     public double? Score { get; init; }
 
+    /// <summary>
+    /// The observed outcome for risk items (true: the event happened within the horizon after the decision time);
+    /// null for items scored by a gold answer.
+    /// </summary>
+    public bool? Label { get; init; }
+
+    /// <summary>When the item was judged (the decision time of a replayed patient); null for exam items.</summary>
+    public DateTimeOffset? AsOf { get; init; }
+
     /// <summary>Plain-words reason for the verdict ("extracted C from 'The answer is (C)'; gold is C").</summary>
     public required string Explanation { get; init; }
 

@@ -23,6 +23,9 @@ public sealed record SuiteResult
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Distributions { get; init; }
         = new SortedDictionary<string, IReadOnlyDictionary<string, int>>(StringComparer.Ordinal);
 
+    /// <summary>name -> curve (ROC, reliability, time-to-detection) for the report; empty for exam suites.</summary>
+    public IReadOnlyDictionary<string, Curve> Curves { get; init; } = new SortedDictionary<string, Curve>(StringComparer.Ordinal);
+
     /// <summary>Plain-words notes a reviewer should read with the numbers.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
