@@ -25,6 +25,14 @@ public sealed record RiskRequest : ModelRequest
     /// <summary>The patient's history up to <see cref="AsOf"/>, as text or JSON.</summary>
     public required string Context { get; init; }
 
+    /// <summary>
+    /// Structured features known at <see cref="AsOf"/> (last value of each vital and lab, and reference scores the
+    /// suite computed from them such as <c>news2</c>, <c>qsofa</c>, <c>kdigo_stage</c>), for risk models and
+    /// reference rules; null when the suite renders text only. Built under the same point-in-time rule as
+    /// <see cref="Context"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? Features { get; init; }
+
     /// <summary>Optional chat framing for runners that answer in text.</summary>
     public IReadOnlyList<ChatMessage>? Messages { get; init; }
 }
