@@ -53,7 +53,9 @@ internal static class MedQaAggregator
     private static MetricValue Accuracy(IReadOnlyCollection<ItemResult> answered) =>
         FromEstimate(Proportions.Wilson(answered.Count(r => r.Correct == true), answered.Count));
 
-    private static MetricValue FromEstimate(Estimate e) => new(e.Value, e.Low, e.High, e.N, e.Method);
+    /// <summary>A proportion over no item is absent (null with the reason), never 0 with an interval 0–1.</summary>
+    private static MetricValue FromEstimate(Estimate e) =>
+        e.N == 0 ? MetricValue.Absent(0, e.Method, MetricValue.NoScoredItems) : new(e.Value, e.Low, e.High, e.N, e.Method);
 
     private static SortedDictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricValue>>> Breakdowns(
         IReadOnlyList<ItemResult> answered)

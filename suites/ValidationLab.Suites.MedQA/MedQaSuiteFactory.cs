@@ -18,6 +18,7 @@ public sealed class MedQaSuiteFactory : ISuiteFactory
     public ISuite Create(SuiteSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new MedQaSuite(settings.DataPath, MedQaSuiteOptions.From(settings), settings.Seed);
+        // The seed is the run's (settings.Run, after every flag override), never a copy taken from the config file.
+        return new MedQaSuite(settings.DataPath, MedQaSuiteOptions.From(settings), settings.Run.Seed);
     }
 }

@@ -26,9 +26,7 @@ public sealed record MedQaSuiteOptions
         {
             if (!MedQaOptionKeys.All.Contains(key))
             {
-                throw new InputException(
-                    $"the medqa suite has no option '{key}' (it knows {string.Join(", ", MedQaOptionKeys.All)})",
-                    settings.Origin, field: key);
+                throw settings.Error($"the medqa suite has no option '{key}' (it knows {string.Join(", ", MedQaOptionKeys.All)})", key);
             }
         }
 
@@ -36,29 +34,28 @@ public sealed record MedQaSuiteOptions
         {
             "generate" => MedQaMode.Generate,
             "loglikelihood" => MedQaMode.LogLikelihood,
-            var other => throw new InputException(
-                $"'{other}' is not a mode; use 'generate' or 'loglikelihood'", settings.Origin, field: MedQaOptionKeys.Mode),
+            var other => throw settings.Error($"'{other}' is not a mode; use 'generate' or 'loglikelihood'", MedQaOptionKeys.Mode),
         };
 
         var shots = settings.GetInt(MedQaOptionKeys.Shots, 0);
         if (shots < 0)
         {
-            throw new InputException($"must be 0 or more, found {shots}", settings.Origin, field: MedQaOptionKeys.Shots);
+            throw settings.Error($"must be 0 or more, found {shots}", MedQaOptionKeys.Shots);
         }
 
         var exemplars = settings.Get(MedQaOptionKeys.Exemplars);
         if (shots > 0 && string.IsNullOrWhiteSpace(exemplars))
         {
             // Never fall back to the evaluated file: exemplars from the evaluated split leak answers.
-            throw new InputException(
+            throw settings.Error(
                 $"shots = {shots} needs an exemplar file ('{MedQaOptionKeys.Exemplars}'); exemplars are never taken from the evaluated data",
-                settings.Origin, field: MedQaOptionKeys.Exemplars);
+                MedQaOptionKeys.Exemplars);
         }
 
         var maxTokens = settings.GetInt(MedQaOptionKeys.MaxTokens, DefaultMaxTokens);
         if (maxTokens < 1)
         {
-            throw new InputException($"must be 1 or more, found {maxTokens}", settings.Origin, field: MedQaOptionKeys.MaxTokens);
+            throw settings.Error($"must be 1 or more, found {maxTokens}", MedQaOptionKeys.MaxTokens);
         }
 
         return new MedQaSuiteOptions

@@ -18,11 +18,14 @@ internal static class RunCommand
         var runner = new Option<string?>("--runner") { Description = "Model runner: baseline, replay, openai. Default: replay with --predictions, else baseline." };
         var predictions = new Option<string?>("--predictions") { Description = "Recorded predictions for the replay runner (CSV item_id,response or JSONL)." };
         var mode = new Option<string?>("--mode") { Description = "Scoring mode: generate or loglikelihood." };
-        var shots = new Option<int?>("--shots") { Description = "Number of k-shot exemplars (needs --exemplars)." };
+        var shots = new Option<int?>("--shots") { Description = "Number of k-shot exemplars (needs --exemplars).", CustomParser = OptionParsers.WholeNumber };
         var exemplars = new Option<string?>("--exemplars") { Description = "File the k-shot exemplars are drawn from (never the evaluated split)." };
-        var seed = new Option<int?>("--seed") { Description = "Seed for exemplar draws, baselines and resampling. Default 0." };
-        var output = new Option<string?>("--out") { Description = "Folder results are written to, exactly there. Default runs/<run id>." };
-        var maxErrorRate = new Option<double?>("--max-error-rate") { Description = "Exit with code 3 when more than this share of items errored (results are still written)." };
+        var seed = new Option<int?>("--seed") { Description = "Seed for exemplar draws, baselines, --sample and endpoint decoding; overrides the config file's. Default 0.", CustomParser = OptionParsers.WholeNumber };
+        var output = new Option<string?>("--out") { Description = "Folder results are written to, exactly there; must be new or empty unless --overwrite. Default runs/<run id>." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Let --out name a folder that holds files: replace the run files in it (results.json, items.*, report.html, config.yaml), keep every other file." };
+        var maxErrorRate = new Option<double?>("--max-error-rate") { Description = "Exit with code 3 when more than this share of items errored (results are still written).", CustomParser = OptionParsers.Number };
+        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N items of each suite (a quick look; the manifest records it and compare refuses it against a full run).", CustomParser = OptionParsers.WholeNumber };
+        var sample = new Option<bool>("--sample") { Description = "With --limit N: draw the N items at random with --seed instead of taking the first N." };
         var runnerOptions = new Option<string[]>("--runner-option") { Description = "Extra runner setting key=value (repeatable), e.g. filter.model=gpt-4o.", Arity = ArgumentArity.ZeroOrMore };
         var suiteOptions = new Option<string[]>("--suite-option") { Description = "Extra suite setting key=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var resume = new Option<bool>("--resume") { Description = "Continue the last unfinished run of the same config: stored answers are reused, the rest are asked." };
@@ -31,7 +34,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Evaluate a model on suites; write results.json, items.jsonl, items.csv and report.html.")
         {
-            config, suite, data, runner, predictions, mode, shots, exemplars, seed, output, maxErrorRate, runnerOptions, suiteOptions, resume, store, noCache,
+            config, suite, data, runner, predictions, mode, shots, exemplars, seed, limit, sample, output, overwrite, maxErrorRate, runnerOptions, suiteOptions, resume, store, noCache,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -48,10 +51,14 @@ internal static class RunCommand
                 Seed = parse.GetValue(seed),
                 Out = parse.GetValue(output),
                 MaxErrorRate = parse.GetValue(maxErrorRate),
+                Limit = parse.GetValue(limit),
+                Sample = parse.GetValue(sample),
+                Store = parse.GetValue(store),
+                Overwrite = parse.GetValue(overwrite),
                 RunnerOptions = parse.GetValue(runnerOptions) ?? [],
                 SuiteOptions = parse.GetValue(suiteOptions) ?? [],
             };
-            var hosting = new StoreChoice(parse.GetValue(store), parse.GetValue(resume), parse.GetValue(noCache));
+            var hosting = new StoreChoice(parse.GetValue(resume), parse.GetValue(noCache));
             return await ExecuteAsync(context, options, hosting, ct).ConfigureAwait(false);
         });
         return command;

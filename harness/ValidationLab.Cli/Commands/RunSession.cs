@@ -5,8 +5,9 @@ using ValidationLab.Store;
 
 namespace ValidationLab.Cli.Commands;
 
-/// <summary>What the user chose about the run store: where it is, whether to resume, whether to cache at all.</summary>
-internal sealed record StoreChoice(string? Path, bool Resume, bool NoCache);
+/// <summary>What the user chose about the run store: whether to resume, whether to cache at all.
+/// The store's path is part of the run context (<see cref="ValidationLab.Runs.RunContext.StorePath"/>).</summary>
+internal sealed record StoreChoice(bool Resume, bool NoCache);
 
 /// <summary>
 /// Ties one run to the run store: when the pipeline has validated everything it opens the store, begins (or
@@ -47,7 +48,7 @@ internal sealed class RunSession(EvalConfig config, StoreChoice choice, TextWrit
             return new RunBinding(runner, EvaluationPipeline.NewRunId(DateTimeOffset.UtcNow), false);
         }
 
-        _store = RunStore.Open(choice.Path ?? RunStore.DefaultPath(Directory.GetCurrentDirectory()));
+        _store = RunStore.Open(config.Run.StorePath ?? RunStore.DefaultPath(Directory.GetCurrentDirectory()));
         var resumable = _store.FindUnfinishedRun(config.ConfigSha256);
         if (choice.Resume && resumable is null)
         {

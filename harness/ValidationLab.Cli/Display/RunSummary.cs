@@ -21,8 +21,8 @@ internal static class RunSummary
             {
                 table.AddRow(
                     Markup.Escape(metric),
-                    Format(value.Value),
-                    value.CiLow is { } lo && value.CiHigh is { } hi ? $"{Format(lo)} – {Format(hi)}" : "",
+                    value.Value is { } v ? Format(v) : "—",
+                    value.CiLow is { } lo && value.CiHigh is { } hi ? $"{Format(lo)} – {Format(hi)}" : Markup.Escape(value.AbsentReason ?? ""),
                     value.N.ToString(CultureInfo.InvariantCulture),
                     Markup.Escape(value.Method));
             }

@@ -1,18 +1,18 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using ValidationLab.Errors;
 using ValidationLab.Discovery;
-using ValidationLab.Requests;
+using ValidationLab.Errors;
 using ValidationLab.Runners;
+using ValidationLab.Runs;
 using ValidationLab.Suites;
 
 namespace ValidationLab.Configuration;
 
 /// <summary>
-/// Turns what the user gave (a YAML file, flags, or nothing) into a validated <see cref="EvalConfig"/>. Every key
-/// is checked against the suite's and runner's declared options before anything runs, and every mistake is an
-/// <see cref="InputException"/> naming the file, line and key.
+/// Turns what the user gave (a YAML file, flags, or nothing) into a validated <see cref="EvalConfig"/>. Flags
+/// that override the file (seed, out, max error rate, limit, store, overwrite) are applied once, into the run
+/// context every plug-in receives. Every key is checked against the suite's and runner's declared options before
+/// anything runs, and every mistake is an <see cref="InputException"/> naming the file, line and key.
 /// </summary>
 public sealed class ConfigLoader(PluginCatalog registry)
 {
@@ -25,6 +25,17 @@ public sealed class ConfigLoader(PluginCatalog registry)
     public EvalConfig Load(RunOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Limit is < 1)
+        {
+            throw new InputException($"must be 1 or more, found {options.Limit.Value.ToString(CultureInfo.InvariantCulture)}", FlagsOrigin, field: "--limit");
+        }
+
+        if (options.Sample && options.Limit is null)
+        {
+            throw new InputException("--sample needs --limit N (how many items to draw)", FlagsOrigin, field: "--sample");
+        }
+
+        EvalConfig draft;
         if (options.ConfigFile is not null)
         {
             var conflicting = new[] { ("--suite", options.Suite), ("--data", options.Data), ("--runner", options.Runner),
@@ -42,59 +53,70 @@ public sealed class ConfigLoader(PluginCatalog registry)
                     FlagsOrigin);
             }
 
-            var fromFile = YamlConfigReader.Read(options.ConfigFile);
-            return Validate(fromFile with
-            {
-                Seed = options.Seed ?? fromFile.Seed,
-                OutDirectory = options.Out ?? fromFile.OutDirectory,
-                MaxErrorRate = options.MaxErrorRate ?? fromFile.MaxErrorRate,
-            });
+            draft = YamlConfigReader.Read(options.ConfigFile);
+            draft = draft with { PathsAsGiven = AsGiven(draft, options.ConfigFile) };
+        }
+        else
+        {
+            draft = options.Suite is null && options.Data is null && options.Runner is null && options.Predictions is null
+                ? EmbeddedDefault(options)
+                : FromFlags(options);
         }
 
-        return options.Suite is null && options.Data is null && options.Runner is null && options.Predictions is null
-            ? EmbeddedDefault(options)
-            : Validate(FromFlags(options));
+        // The one place flags override the file: the run context every plug-in is created with.
+        var fromFile = draft.Run;
+        var run = new RunContext
+        {
+            Seed = options.Seed ?? fromFile.Seed,
+            OutDirectory = options.Out is null ? fromFile.OutDirectory : Path.GetFullPath(options.Out),
+            MaxErrorRate = options.MaxErrorRate ?? fromFile.MaxErrorRate,
+            Limit = options.Limit is { } count ? new RunLimit(count, options.Sample) : fromFile.Limit,
+            StorePath = options.Store is null ? null : Path.GetFullPath(options.Store),
+            Overwrite = options.Overwrite,
+        };
+        var config = draft with
+        {
+            Run = run,
+            Runner = draft.Runner with { Run = run },
+            Suites = draft.Suites.Select(s => s with { Run = run }).ToList(),
+        };
+        return Validate(config);
     }
 
     /// <summary>Every registered suite that bundles a fixture, run by the baseline runner.</summary>
     private EvalConfig EmbeddedDefault(RunOptions options)
     {
         const string origin = "embedded default";
-        var seed = options.Seed ?? 0;
-        var suites = registry.Suites.Values
-            .Where(f => f.DefaultDataPath is not null)
-            .Select(f => new SuiteSettings
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
+        var suites = new List<SuiteSettings>();
+        foreach (var factory in registry.Suites.Values.Where(f => f.DefaultDataPath is not null))
+        {
+            // The fixture is read from the build output's copy, but it is the repository's file that the user
+            // would look up: the manifest names it by its repository-relative path.
+            var full = Path.GetFullPath(factory.DefaultDataPath!, AppContext.BaseDirectory);
+            given[full] = factory.DefaultDataPath!.Replace('\\', '/');
+            suites.Add(new SuiteSettings
             {
-                Name = f.Name,
-                DataPath = Path.GetFullPath(f.DefaultDataPath!, AppContext.BaseDirectory),
+                Name = factory.Name,
+                DataPath = full,
                 Options = ParsePairs(options.SuiteOptions, "--suite-option"),
                 BaseDirectory = AppContext.BaseDirectory,
                 Origin = origin,
-                Seed = seed,
-            })
-            .ToList();
+            });
+        }
+
         if (suites.Count == 0)
         {
             throw new InputException("no suite with a bundled fixture is installed, so there is no embedded default to run", origin);
         }
 
-        var runner = new RunnerSettings
+        return new EvalConfig
         {
-            Name = DefaultRunner,
-            Options = ParsePairs(options.RunnerOptions, "--runner-option"),
-            Origin = origin,
-            Seed = seed,
-        };
-        return Validate(new EvalConfig
-        {
-            Runner = runner,
+            Runner = new RunnerSettings { Name = DefaultRunner, Options = ParsePairs(options.RunnerOptions, "--runner-option"), Origin = origin },
             Suites = suites,
-            Seed = seed,
-            OutDirectory = options.Out,
-            MaxErrorRate = options.MaxErrorRate,
-            ConfigSha256 = CanonicalHash(origin, runner, suites, seed),
             Origin = origin,
-        });
+            PathsAsGiven = given,
+        };
     }
 
     private static EvalConfig FromFlags(RunOptions o)
@@ -109,71 +131,97 @@ public sealed class ConfigLoader(PluginCatalog registry)
             throw new InputException($"--data is required with --suite {o.Suite}", FlagsOrigin, field: "--data");
         }
 
-        var seed = o.Seed ?? 0;
         var cwd = Directory.GetCurrentDirectory();
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? Full(string? typed)
+        {
+            if (typed is null)
+            {
+                return null;
+            }
+
+            var full = Path.GetFullPath(typed, cwd);
+            given[full] = typed;
+            return full;
+        }
+
         var suiteOptions = ParsePairs(o.SuiteOptions, "--suite-option");
         AddIfSet(suiteOptions, "mode", o.Mode);
         AddIfSet(suiteOptions, "shots", o.Shots?.ToString(CultureInfo.InvariantCulture));
-        AddIfSet(suiteOptions, "exemplars", o.Exemplars is null ? null : Path.GetFullPath(o.Exemplars, cwd));
+        AddIfSet(suiteOptions, "exemplars", Full(o.Exemplars));
         var runnerOptions = ParsePairs(o.RunnerOptions, "--runner-option");
-        AddIfSet(runnerOptions, "predictions", o.Predictions is null ? null : Path.GetFullPath(o.Predictions, cwd));
+        AddIfSet(runnerOptions, "predictions", Full(o.Predictions));
         var runnerName = o.Runner ?? (o.Predictions is not null ? "replay" : DefaultRunner);
 
-        var suite = new SuiteSettings
+        var suite = new SuiteSettings { Name = o.Suite, DataPath = Full(o.Data)!, Options = suiteOptions, BaseDirectory = cwd, Origin = FlagsOrigin };
+        var runner = new RunnerSettings { Name = runnerName, Options = runnerOptions, BaseDirectory = cwd, Origin = FlagsOrigin };
+        return new EvalConfig { Runner = runner, Suites = [suite], Origin = FlagsOrigin, PathsAsGiven = given };
+    }
+
+    /// <summary>
+    /// Data files named in a config file, as the user would name them from where they ran the command: relative
+    /// to the working folder when the config was named by a relative path, else full paths.
+    /// </summary>
+    private static Dictionary<string, string> AsGiven(EvalConfig config, string configFile)
+    {
+        var relative = !Path.IsPathRooted(configFile);
+        var cwd = Directory.GetCurrentDirectory();
+        string Show(string full) => relative ? Path.GetRelativePath(cwd, full).Replace('\\', '/') : full;
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var suite in config.Suites)
         {
-            Name = o.Suite,
-            DataPath = Path.GetFullPath(o.Data, cwd),
-            Options = suiteOptions,
-            BaseDirectory = cwd,
-            Origin = FlagsOrigin,
-            Seed = seed,
-        };
-        var runner = new RunnerSettings { Name = runnerName, Options = runnerOptions, BaseDirectory = cwd, Origin = FlagsOrigin, Seed = seed };
-        return new EvalConfig
+            given[suite.DataPath] = Show(suite.DataPath);
+        }
+
+        // Option values that name an existing file (predictions, exemplars) are shown the same way.
+        foreach (var settings in config.Suites.Cast<PluginSettings>().Append(config.Runner))
         {
-            Runner = runner,
-            Suites = [suite],
-            Seed = seed,
-            OutDirectory = o.Out,
-            MaxErrorRate = o.MaxErrorRate,
-            ConfigSha256 = CanonicalHash(FlagsOrigin, runner, [suite], seed),
-            Origin = FlagsOrigin,
-        };
+            foreach (var value in settings.Options.Values)
+            {
+                if (value.Length > 0 && value.IndexOfAny(Path.GetInvalidPathChars()) < 0 && File.Exists(settings.ResolvePath(value)))
+                {
+                    given.TryAdd(settings.ResolvePath(value), Show(settings.ResolvePath(value)));
+                }
+            }
+        }
+
+        return given;
     }
 
     /// <summary>Check names and keys against the registry; the data itself is checked when suites load.</summary>
     private EvalConfig Validate(EvalConfig config)
     {
-        var runnerFactory = registry.Runner(config.Runner.Name, config.Runner.Origin);
-        CheckKeys(config.Runner.Options.Keys, runnerFactory.OptionKeys, $"runner '{runnerFactory.Name}'", config.Runner.Origin);
+        var runnerFactory = registry.Runner(config.Runner.Name, config.Runner.Origin, config.Runner.Line);
+        CheckKeys(config.Runner, runnerFactory.OptionKeys, $"runner '{runnerFactory.Name}'");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var suite in config.Suites)
         {
-            var factory = registry.Suite(suite.Name, suite.Origin);
+            var factory = registry.Suite(suite.Name, suite.Origin, suite.Line);
             if (!seen.Add(suite.Name))
             {
-                throw new InputException($"suite '{suite.Name}' is listed twice", suite.Origin, field: "suites");
+                throw new InputException($"suite '{suite.Name}' is listed twice", suite.Origin, suite.Line, "suites");
             }
 
-            CheckKeys(suite.Options.Keys, factory.OptionKeys, $"suite '{suite.Name}'", suite.Origin);
+            CheckKeys(suite, factory.OptionKeys, $"suite '{suite.Name}'");
         }
 
         if (config.MaxErrorRate is { } rate && (rate < 0 || rate > 1 || double.IsNaN(rate)))
         {
-            throw new InputException($"max_error_rate must be between 0 and 1, not {rate.ToString(CultureInfo.InvariantCulture)}", config.Origin, field: "max_error_rate");
+            throw new InputException($"max_error_rate must be between 0 and 1, not {rate.ToString(CultureInfo.InvariantCulture)}",
+                config.Origin, config.KeyLines.TryGetValue("max_error_rate", out var line) ? line : null, "max_error_rate");
         }
 
         return config;
     }
 
-    private static void CheckKeys(IEnumerable<string> keys, IReadOnlyCollection<string> known, string owner, string origin)
+    private static void CheckKeys(PluginSettings settings, IReadOnlyCollection<string> known, string owner)
     {
-        foreach (var key in keys)
+        foreach (var key in settings.Options.Keys)
         {
             var ok = known.Any(k => k.EndsWith('.') ? key.StartsWith(k, StringComparison.Ordinal) && key.Length > k.Length : k == key);
             if (!ok)
             {
-                throw new InputException($"unknown setting '{key}' for {owner} (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})", origin, field: key);
+                throw settings.Error($"unknown setting '{key}' for {owner} (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})", key);
             }
         }
     }
@@ -202,20 +250,6 @@ public sealed class ConfigLoader(PluginCatalog registry)
             options[key] = value;
         }
     }
-
-    private static string CanonicalHash(string origin, RunnerSettings runner, IReadOnlyList<SuiteSettings> suites, int seed)
-    {
-        var canonical = JsonSerializer.Serialize(new
-        {
-            origin,
-            seed,
-            runner = new { runner.Name, options = new SortedDictionary<string, string>(runner.Options.ToDictionary(), StringComparer.Ordinal) },
-            suites = suites.Select(s => new { s.Name, data = s.DataPath, options = new SortedDictionary<string, string>(s.Options.ToDictionary(), StringComparer.Ordinal) }),
-        });
-        return RequestHasher.Sha256Hex(canonical);
-    }
-
-    internal static string HashBytes(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 
     internal static string Utf8(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 }

@@ -28,6 +28,18 @@ public sealed record RunOptions
 
     public double? MaxErrorRate { get; init; }
 
+    /// <summary>Evaluate at most this many items per suite (<c>--limit</c>).</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>With <see cref="Limit"/>: a sample drawn with the seed instead of the first items (<c>--sample</c>).</summary>
+    public bool Sample { get; init; }
+
+    /// <summary>The run store (<c>--store</c>); recorded in the run context.</summary>
+    public string? Store { get; init; }
+
+    /// <summary>Replace the run files of an existing results folder (<c>--overwrite</c>); other files are kept.</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>Extra runner settings as key=value.</summary>
     public IReadOnlyList<string> RunnerOptions { get; init; } = [];
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ValidationLab.Errors;
 using ValidationLab.Runners;
+using ValidationLab.Runs;
 using ValidationLab.Suites;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -13,6 +14,7 @@ namespace ValidationLab.Configuration;
 /// seed: 7
 /// out: runs/release-42
 /// max_error_rate: 0.02
+/// limit: {count: 50, sample: true}   # or limit: 50 (the first 50 items)
 /// runner:
 ///   name: replay
 ///   predictions: preds.csv
@@ -26,7 +28,7 @@ namespace ValidationLab.Configuration;
 /// </summary>
 internal static class YamlConfigReader
 {
-    private static readonly string[] TopLevelKeys = ["seed", "out", "max_error_rate", "runner", "suites"];
+    private static readonly string[] TopLevelKeys = ["seed", "out", "max_error_rate", "limit", "runner", "suites"];
 
     public static EvalConfig Read(string path)
     {
@@ -64,11 +66,14 @@ internal static class YamlConfigReader
         int seed = 0;
         string? outDir = null;
         double? maxErrorRate = null;
+        RunLimit? limit = null;
         RunnerSettings? runner = null;
         List<SuiteSettings>? suites = null;
+        var lines = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in root.Children)
         {
             var key = Scalar(keyNode, path);
+            lines[key] = keyNode.Start.Line;
             switch (key)
             {
                 case "seed":
@@ -79,6 +84,9 @@ internal static class YamlConfigReader
                     break;
                 case "max_error_rate":
                     maxErrorRate = ParseDouble(value, path, key);
+                    break;
+                case "limit":
+                    limit = ReadLimit(value, path);
                     break;
                 case "runner":
                     runner = ReadRunner(value, path, baseDir);
@@ -93,23 +101,21 @@ internal static class YamlConfigReader
 
         if (runner is null)
         {
-            throw new InputException("the config has no 'runner'", path, field: "runner");
+            throw new InputException("the config has no 'runner'", path, root.Start.Line, "runner");
         }
 
         if (suites is null || suites.Count == 0)
         {
-            throw new InputException("the config has no 'suites'", path, field: "suites");
+            throw new InputException("the config has no 'suites'", path, lines.TryGetValue("suites", out var l) ? l : root.Start.Line, "suites");
         }
 
         return new EvalConfig
         {
-            Runner = runner with { Seed = seed },
-            Suites = suites.Select(s => s with { Seed = seed }).ToList(),
-            Seed = seed,
-            OutDirectory = outDir,
-            MaxErrorRate = maxErrorRate,
-            ConfigSha256 = ConfigLoader.HashBytes(bytes),
+            Runner = runner,
+            Suites = suites,
+            Run = new RunContext { Seed = seed, OutDirectory = outDir, MaxErrorRate = maxErrorRate, Limit = limit },
             Origin = path,
+            KeyLines = lines,
         };
     }
 
@@ -117,22 +123,25 @@ internal static class YamlConfigReader
     {
         if (node is YamlScalarNode scalar)
         {
-            return new RunnerSettings { Name = Scalar(scalar, path, "runner"), BaseDirectory = baseDir, Origin = path };
+            return new RunnerSettings { Name = Scalar(scalar, path, "runner"), BaseDirectory = baseDir, Origin = path, Line = scalar.Start.Line };
         }
 
         var map = Mapping(node, path, "runner");
         var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var lines = new Dictionary<string, long>(StringComparer.Ordinal);
         string? name = null;
+        long line = node.Start.Line;
         foreach (var (k, v) in map.Children)
         {
             var key = Scalar(k, path);
             if (key == "name")
             {
                 name = Scalar(v, path, key);
+                line = k.Start.Line;
             }
             else
             {
-                Flatten(key, v, options, path);
+                Flatten(key, k.Start.Line, v, options, lines, path);
             }
         }
 
@@ -140,6 +149,8 @@ internal static class YamlConfigReader
         {
             Name = name ?? throw new InputException("the runner has no 'name'", path, node.Start.Line, "runner.name"),
             Options = options,
+            OptionLines = lines,
+            Line = line,
             BaseDirectory = baseDir,
             Origin = path,
         };
@@ -157,7 +168,9 @@ internal static class YamlConfigReader
         {
             var map = Mapping(item, path, "suites");
             string? name = null, data = null;
+            long line = item.Start.Line;
             var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            var lines = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var (k, v) in map.Children)
             {
                 var key = Scalar(k, path);
@@ -165,12 +178,14 @@ internal static class YamlConfigReader
                 {
                     case "name":
                         name = Scalar(v, path, key);
+                        line = k.Start.Line;
                         break;
                     case "data":
                         data = Scalar(v, path, key);
+                        lines["data"] = k.Start.Line;
                         break;
                     default:
-                        Flatten(key, v, options, path);
+                        Flatten(key, k.Start.Line, v, options, lines, path);
                         break;
                 }
             }
@@ -185,29 +200,76 @@ internal static class YamlConfigReader
                 throw new InputException($"suite '{name}' has no 'data'", path, item.Start.Line, "suites.data");
             }
 
-            suites.Add(new SuiteSettings { Name = name, DataPath = Path.GetFullPath(data, baseDir), Options = options, BaseDirectory = baseDir, Origin = path });
+            suites.Add(new SuiteSettings
+            {
+                Name = name,
+                DataPath = Path.GetFullPath(data, baseDir),
+                Options = options,
+                OptionLines = lines,
+                Line = line,
+                BaseDirectory = baseDir,
+                Origin = path,
+            });
         }
 
         return suites;
     }
 
-    private static void Flatten(string prefix, YamlNode node, IDictionary<string, string> into, string path)
+    private static void Flatten(string prefix, long line, YamlNode node, IDictionary<string, string> into, IDictionary<string, long> lines, string path)
     {
         switch (node)
         {
             case YamlScalarNode s:
                 into[prefix] = s.Value ?? "";
+                lines[prefix] = line;
                 break;
             case YamlMappingNode m:
                 foreach (var (k, v) in m.Children)
                 {
-                    Flatten($"{prefix}.{Scalar(k, path)}", v, into, path);
+                    Flatten($"{prefix}.{Scalar(k, path)}", k.Start.Line, v, into, lines, path);
                 }
 
                 break;
             default:
                 throw new InputException("lists are not accepted here; give a value or a mapping", path, node.Start.Line, prefix);
         }
+    }
+
+    /// <summary><c>limit: 50</c> (the first 50 items) or <c>limit: {count: 50, sample: true}</c> (a seeded sample).</summary>
+    private static RunLimit ReadLimit(YamlNode node, string path)
+    {
+        int? count = null;
+        var sample = false;
+        if (node is YamlScalarNode)
+        {
+            count = ParseInt(node, path, "limit");
+        }
+        else
+        {
+            foreach (var (k, v) in Mapping(node, path, "limit").Children)
+            {
+                switch (Scalar(k, path))
+                {
+                    case "count":
+                        count = ParseInt(v, path, "limit.count");
+                        break;
+                    case "sample":
+                        sample = Scalar(v, path, "limit.sample").Trim().ToLowerInvariant() switch
+                        {
+                            "true" => true,
+                            "false" => false,
+                            var other => throw new InputException($"'{other}' is not true or false", path, v.Start.Line, "limit.sample"),
+                        };
+                        break;
+                    case var other:
+                        throw new InputException($"unknown key '{other}' (known: count, sample)", path, k.Start.Line, "limit." + other);
+                }
+            }
+        }
+
+        return count is null ? throw new InputException("'limit' needs a 'count'", path, node.Start.Line, "limit.count")
+            : count < 1 ? throw new InputException($"must be 1 or more, found {count}", path, node.Start.Line, "limit.count")
+            : new RunLimit(count.Value, sample);
     }
 
     private static YamlMappingNode Mapping(YamlNode node, string path, string field) =>

@@ -5,44 +5,102 @@ using ValidationLab.Results;
 namespace ValidationLab.Output;
 
 /// <summary>
-/// Owns the output folder: every exporter writes into a temporary sibling folder, which replaces the destination
-/// only when all files are complete. A failed or cancelled run leaves no half-written results.
+/// Owns the output folder. Every exporter writes into a temporary folder; only when all files are complete are
+/// they moved into place. A new folder is moved in whole; in an existing folder (empty, or replaced with
+/// <c>--overwrite</c>) only the files a run writes are replaced, one rename each: files the user put there
+/// (a sign-off, attachments) are never touched. A failed or cancelled run leaves no half-written results.
 /// </summary>
 public static class RunWriter
 {
     /// <summary>The files every run writes before any extra exporter.</summary>
     public static IReadOnlyList<IRunExporter> BuiltIn { get; } = [new ResultsJsonExporter(), new ItemsJsonlExporter(), new ItemsCsvExporter()];
 
-    /// <summary>Refuse a destination that cannot become a results folder, before the run starts.</summary>
-    public static void CheckDestination(string outDir)
+    /// <summary>
+    /// Every file a run may write. With <c>--overwrite</c> these (and only these) are replaced or removed, so that a
+    /// folder never mixes files of two runs.
+    /// </summary>
+    public static IReadOnlyList<string> RunFiles { get; } = ["config.yaml", "items.csv", "items.jsonl", "report.html", "results.json"];
+
+    private const string TempPrefix = ".validationlab-tmp-";
+
+    /// <summary>
+    /// Refuse, before the run starts, a destination that cannot become a results folder: a file, a path under a
+    /// file, a place that cannot be written, or (without <paramref name="overwrite"/>) a folder that already holds
+    /// files.
+    /// </summary>
+    public static void CheckDestination(string outDir, bool overwrite)
     {
+        ArgumentNullException.ThrowIfNull(outDir);
         if (File.Exists(outDir))
         {
-            throw new InputException("--out names a file; it must be a folder (it will be created or replaced)", outDir, field: "--out");
+            throw new InputException("--out names a file; it must be a folder", outDir, field: "--out");
         }
 
-        if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !File.Exists(Path.Combine(outDir, "results.json")))
+        // The nearest part of the path that exists must be a folder we can create files in.
+        var existing = outDir;
+        while (!Directory.Exists(existing))
         {
-            throw new InputException("--out names a folder that holds other files; give an empty folder or a previous run's folder", outDir, field: "--out");
+            if (File.Exists(existing))
+            {
+                throw new InputException($"'{existing}' is a file, so the folder '{outDir}' cannot be created", outDir, field: "--out");
+            }
+
+            existing = Path.GetDirectoryName(existing)
+                ?? throw new InputException("no part of this path exists", outDir, field: "--out");
+        }
+
+        ProbeWritable(existing, outDir);
+        if (existing == outDir && !overwrite && Directory.EnumerateFileSystemEntries(outDir).Any())
+        {
+            throw new InputException(
+                "--out names a folder that is not empty; choose a new folder, or pass --overwrite to replace the run files in it (other files are kept)",
+                outDir, field: "--out");
         }
     }
 
     public static async Task WriteAsync(string outDir, RunResult run, IReadOnlyList<ItemResult> items, IEnumerable<IRunExporter> extra, CancellationToken cancellationToken)
     {
-        var parent = Path.GetDirectoryName(Path.GetFullPath(outDir))!;
+        ArgumentNullException.ThrowIfNull(run);
+        outDir = Path.GetFullPath(outDir);
+        var exists = Directory.Exists(outDir);
+        var parent = Path.GetDirectoryName(outDir)!;
         Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{Path.GetFileName(outDir)}.tmp-{run.Manifest.RunId}");
+
+        // Beside the destination when it is new (one move puts the folder in place), inside it when it exists
+        // (renames within one folder, never a move of the folder the user's files are in).
+        var temp = exists ? Path.Combine(outDir, TempPrefix + run.Manifest.RunId) : Path.Combine(parent, $".{Path.GetFileName(outDir)}.tmp-{run.Manifest.RunId}");
         try
         {
             Directory.CreateDirectory(temp);
+            var written = new List<string>();
             foreach (var exporter in BuiltIn.Concat(extra))
             {
                 var file = Path.Combine(temp, exporter.FileName);
-                await using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-                await exporter.WriteAsync(run, items, stream, cancellationToken).ConfigureAwait(false);
+                await using (var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+                {
+                    await exporter.WriteAsync(run, items, stream, cancellationToken).ConfigureAwait(false);
+                }
+
+                written.Add(exporter.FileName);
             }
 
-            Replace(temp, outDir);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!exists)
+            {
+                Directory.Move(temp, outDir);
+                return;
+            }
+
+            // Files of an earlier run that this one does not write would describe another run: remove them.
+            foreach (var stale in RunFiles.Except(written, StringComparer.Ordinal))
+            {
+                File.Delete(Path.Combine(outDir, stale));
+            }
+
+            foreach (var name in written)
+            {
+                File.Move(Path.Combine(temp, name), Path.Combine(outDir, name), overwrite: true);
+            }
         }
         finally
         {
@@ -53,18 +111,25 @@ public static class RunWriter
         }
     }
 
-    /// <summary>Swap the finished folder in; an earlier run's folder at the same place is removed only after.</summary>
-    private static void Replace(string temp, string outDir)
+    private static void ProbeWritable(string folder, string outDir)
     {
-        if (!Directory.Exists(outDir))
+        var probe = Path.Combine(folder, $".validationlab-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
         {
-            Directory.Move(temp, outDir);
-            return;
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            {
+            }
         }
-
-        var old = outDir + ".old-" + Guid.NewGuid().ToString("N")[..8];
-        Directory.Move(outDir, old);
-        Directory.Move(temp, outDir);
-        Directory.Delete(old, recursive: true);
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new InputException($"cannot write in '{folder}': {ex.Message}", outDir, field: "--out", inner: ex);
+        }
+        finally
+        {
+            if (File.Exists(probe))
+            {
+                File.Delete(probe);
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ using ValidationLab.Discovery;
 using ValidationLab.Requests;
 using ValidationLab.Results;
 using ValidationLab.Runners;
+using ValidationLab.Runs;
 using ValidationLab.Suites;
 
 namespace ValidationLab.Pipeline;
@@ -25,16 +26,16 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
         ArgumentNullException.ThrowIfNull(options);
         var progress = options.Progress;
         var started = options.Clock.GetUtcNow();
-        if (config.OutDirectory is { } requestedOut)
-        {
-            RunWriter.CheckDestination(Path.GetFullPath(requestedOut));
-        }
 
-        // 1. Build and check every part before touching data.
-        var runnerFactory = registry.Runner(config.Runner.Name, config.Runner.Origin);
-        var suites = config.Suites.Select(s => registry.Suite(s.Name, s.Origin).Create(s)).ToList();
-        var runnerSettings = config.Runner with { Observer = progress };
-        IModelRunner runner = runnerFactory.Create(runnerSettings);
+        // 0. The results folder must be writable (and not hold another run, unless --overwrite) before any work.
+        RunWriter.CheckDestination(config.OutDirectory is { } requestedOut ? Path.GetFullPath(requestedOut) : Path.GetFullPath("runs"),
+            config.Run.Overwrite || config.OutDirectory is null);
+
+        // 1. Build and check every part before touching data. Every plug-in is created with the one run context.
+        var runnerFactory = registry.Runner(config.Runner.Name, config.Runner.Origin, config.Runner.Line);
+        var suites = config.Suites.Select(s => Create(s with { Run = config.Run }, settings => registry.Suite(s.Name, s.Origin, s.Line).Create(settings))).ToList();
+        var runnerSettings = config.Runner with { Observer = progress, Run = config.Run };
+        IModelRunner runner = Create(runnerSettings, runnerFactory.Create);
         try
         {
             return await RunWithRunnerAsync(config, options, runnerFactory, suites, runner, started, binding => runner = binding.Runner, cancellationToken).ConfigureAwait(false);
@@ -74,7 +75,7 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
         {
             progress.Phase($"loading {suite.Name}");
             var loaded = await suite.LoadAsync(cancellationToken).ConfigureAwait(false);
-            plans.Add(SuitePlan.Build(suite, loaded));
+            plans.Add(SuitePlan.Build(suite, ItemLimit.Apply(loaded, suite.Name, config.Run)));
         }
 
         var allRequests = plans.SelectMany(p => p.Requests).ToList();
@@ -85,7 +86,7 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
         runner = binding.Runner;
         var runId = binding.RunId;
         var outDir = Path.GetFullPath(config.OutDirectory ?? Path.Combine("runs", runId));
-        RunWriter.CheckDestination(outDir);
+        RunWriter.CheckDestination(outDir, config.Run.Overwrite);
         var warnings = new List<string>();
         foreach (var warning in await runner.PrepareAsync(allRequests, cancellationToken).ConfigureAwait(false))
         {
@@ -93,7 +94,7 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
             progress.Warning(warning);
         }
 
-        var dataFiles = HashInputs(suites, runner.Identity);
+        var dataFiles = HashInputs(suites, runner.Identity, config.PathsAsGiven);
 
         // 4. Call the model. Responses land in plan order whatever order they finish in.
         var responses = new ModelResponse[allRequests.Count];
@@ -131,7 +132,14 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
         }
 
         string? failure = null;
-        if (config.MaxErrorRate is { } limit && items.Count > 0 && (double)errored / items.Count > limit)
+        if (errored == items.Count)
+        {
+            // Nothing rests on any answer: every metric is absent. That is a failed run whatever max_error_rate says.
+            var first = items.FirstOrDefault(i => i.Error is not null)?.Error;
+            failure = $"no item could be scored: {(items.Count == 0 ? "no item was evaluated" : $"all {items.Count} items errored")}{(first is null ? "" : $" (first error: {first})")}";
+            warnings.Add(failure);
+        }
+        else if (config.MaxErrorRate is { } limit && (double)errored / items.Count > limit)
         {
             failure = string.Create(CultureInfo.InvariantCulture, $"{errored} of {items.Count} items errored ({(double)errored / items.Count:P1}), above max_error_rate {limit:P1}");
             warnings.Add(failure);
@@ -145,11 +153,13 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
                 StartedUtc = started,
                 FinishedUtc = options.Clock.GetUtcNow(),
                 HarnessVersion = HarnessInfo.Version,
-                GitCommit = HarnessInfo.GitCommit(),
+                HarnessCommit = HarnessInfo.Commit,
+                HarnessTreeModified = HarnessInfo.TreeModified,
                 ConfigSha256 = config.ConfigSha256,
                 DataFiles = dataFiles,
                 Runner = runner.Identity,
-                Seed = config.Seed,
+                Seed = config.Run.Seed,
+                Limit = ManifestLimit.From(config.Run),
                 Resumed = binding.Resumed,
             },
             Suites = suiteResults,
@@ -159,7 +169,7 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
 
         // 6. Write everything to a temporary folder, then move it into place.
         progress.Phase("writing results");
-        await RunWriter.WriteAsync(outDir, result, items, options.Exporters, cancellationToken).ConfigureAwait(false);
+        await RunWriter.WriteAsync(outDir, result, items, [new ConfigYamlExporter(config.EffectiveYaml), .. options.Exporters], cancellationToken).ConfigureAwait(false);
         return new RunOutcome(result, items, outDir, failure);
     }
 
@@ -180,7 +190,25 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
         }
     }
 
-    private static SortedDictionary<string, string> HashInputs(IEnumerable<ISuite> suites, RunnerIdentity identity)
+    /// <summary>
+    /// Create a plug-in; a mistake it finds in its settings is reported at the line of the offending key when the
+    /// settings came from a config file (plug-ins name the key, the configuration knows the line).
+    /// </summary>
+    private static T Create<TSettings, T>(TSettings settings, Func<TSettings, T> create)
+        where TSettings : PluginSettings
+    {
+        try
+        {
+            return create(settings);
+        }
+        catch (InputException ex) when (ex.Line is null && ex.File == settings.Origin)
+        {
+            throw new InputException(ex.Message, ex.File,
+                ex.Field is { } field && settings.OptionLines.TryGetValue(field, out var line) ? line : settings.Line, ex.Field, ex);
+        }
+    }
+
+    private static SortedDictionary<string, string> HashInputs(IEnumerable<ISuite> suites, RunnerIdentity identity, IReadOnlyDictionary<string, string> asGiven)
     {
         var files = suites.SelectMany(s => s.InputFiles).ToList();
         if (identity.Source is { } source && File.Exists(source))
@@ -192,7 +220,7 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
         foreach (var file in files.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
         {
             using var stream = File.OpenRead(file);
-            hashes[file] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+            hashes[asGiven.TryGetValue(file, out var given) ? given : file] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
         }
 
         return hashes;

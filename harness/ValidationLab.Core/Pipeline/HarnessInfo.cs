@@ -2,59 +2,36 @@ using System.Reflection;
 
 namespace ValidationLab.Pipeline;
 
-/// <summary>The harness's own version and, when run from a checkout, its git commit.</summary>
+/// <summary>
+/// The harness's own version and the git commit it was built from. Both come from the assembly (the SDK's
+/// SourceRevisionId, as <c>--version</c> shows it; the tree state from the HarnessTreeState target in
+/// ValidationLab.Core.csproj), never from the git repository of the folder the harness runs in: a run started
+/// inside another repository must not record that repository's HEAD.
+/// </summary>
 public static class HarnessInfo
 {
-    public static string Version { get; } =
-        typeof(HarnessInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-        ?? typeof(HarnessInfo).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+    private static readonly Assembly Self = typeof(HarnessInfo).Assembly;
 
-    /// <summary>
-    /// The commit HEAD points at in the nearest .git folder above the working directory or the application,
-    /// read from files so that no git binary is needed; null when there is none.
-    /// </summary>
-    public static string? GitCommit()
+    private static readonly string? Informational = Self.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+
+    public static string Version { get; } = Informational?.Split('+')[0] ?? Self.GetName().Version?.ToString() ?? "0.0.0";
+
+    /// <summary>The commit after '+' in the informational version ("0.1.0+0c93553..."), or null when built outside git.</summary>
+    public static string? Commit { get; } = ParseCommit(Informational);
+
+    /// <summary>True when the build saw uncommitted changes in the checkout it was built from.</summary>
+    public static bool TreeModified { get; } = Self.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Any(a => a.Key == "HarnessTreeModified" && string.Equals(a.Value, "true", StringComparison.OrdinalIgnoreCase));
+
+    internal static string? ParseCommit(string? informational)
     {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var git = Path.Combine(dir.FullName, ".git");
-                if (Directory.Exists(git))
-                {
-                    return ReadHead(git);
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static string? ReadHead(string git)
-    {
-        try
-        {
-            var head = File.ReadAllText(Path.Combine(git, "HEAD")).Trim();
-            if (!head.StartsWith("ref: ", StringComparison.Ordinal))
-            {
-                return head;
-            }
-
-            var name = head[5..];
-            var loose = Path.Combine(git, name);
-            if (File.Exists(loose))
-            {
-                return File.ReadAllText(loose).Trim();
-            }
-
-            var packed = Path.Combine(git, "packed-refs");
-            return File.Exists(packed)
-                ? File.ReadLines(packed).Select(l => l.Split(' ')).FirstOrDefault(p => p.Length == 2 && p[1] == name)?[0]
-                : null;
-        }
-        catch (IOException)
+        var plus = informational?.IndexOf('+', StringComparison.Ordinal) ?? -1;
+        if (plus < 0)
         {
             return null;
         }
+
+        var commit = informational![(plus + 1)..].Split('.', '+')[0];
+        return commit.Length >= 7 && commit.All(char.IsAsciiHexDigitLower) ? commit : null;
     }
 }

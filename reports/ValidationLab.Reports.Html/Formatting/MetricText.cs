@@ -31,7 +31,7 @@ internal static class MetricText
     }
 
     /// <summary>True when the metric has a value a reader can use (finite and resting on at least one item).</summary>
-    public static bool HasValue(MetricValue metric) => metric.N > 0 && double.IsFinite(metric.Value);
+    public static bool HasValue(MetricValue metric) => metric.N > 0 && metric.Value is { } v && double.IsFinite(v);
 
     /// <summary>"accuracy" → "Accuracy", "macro_f1" → "Macro f1".</summary>
     public static string Label(string name)
@@ -40,9 +40,12 @@ internal static class MetricText
         return spaced.Length == 0 ? name : char.ToUpperInvariant(spaced[0]) + spaced[1..];
     }
 
-    /// <summary>The point value alone: "87.8%", "0.812", "412", or "no items".</summary>
+    /// <summary>The point value alone: "87.8%", "0.812", "412"; "—" for an absent metric, or "no items".</summary>
     public static string Value(string name, MetricValue metric) =>
-        HasValue(metric) ? Number(name, metric.Value, withUnit: true) : NoItems;
+        HasValue(metric) ? Number(name, metric.Value!.Value, withUnit: true) : metric.IsAbsent ? Absent : NoItems;
+
+    /// <summary>Shown in place of an absent metric's value; the reason goes in the uncertainty cell.</summary>
+    public const string Absent = "—";
 
     /// <summary>The parenthetical that must accompany every value: "(Wilson 95% CI 85.9–89.5%, n = 1273)".</summary>
     public static string Uncertainty(string name, MetricValue metric)
@@ -50,7 +53,7 @@ internal static class MetricText
         string n = "n = " + Count(metric.N);
         if (!HasValue(metric))
         {
-            return "(" + n + ")";
+            return metric.AbsentReason is { Length: > 0 } why ? "(" + why + ", " + n + ")" : "(" + n + ")";
         }
 
         string method = metric.Method.Trim();

@@ -48,7 +48,7 @@ internal static class BreakdownBlock
             Description = MetricText.Label(metric) + " for each value of " + MetricText.Label(field)
                 + ", with whiskers showing the " + method + ". Exact figures and n are in the table beside the chart.",
             Categories = values,
-            Series = [new BarSeries(MetricText.Label(metric), [.. points.Select(p => p is not null && MetricText.HasValue(p) ? p.Value : double.NaN)])
+            Series = [new BarSeries(MetricText.Label(metric), [.. points.Select(p => p is not null && MetricText.HasValue(p) ? p.Value!.Value : double.NaN)])
             {
                 Lows = [.. points.Select(p => p is not null && MetricText.HasValue(p) ? p.CiLow : null)],
                 Highs = [.. points.Select(p => p is not null && MetricText.HasValue(p) ? p.CiHigh : null)],

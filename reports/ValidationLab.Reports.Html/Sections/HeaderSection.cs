@@ -36,7 +36,14 @@ internal sealed class HeaderSection : IReportSection
         }
 
         Fact(html, "Harness version", manifest.HarnessVersion);
-        Fact(html, "Harness commit", manifest.GitCommit ?? "unknown (not built from a git checkout)", mono: manifest.GitCommit is not null);
+        Fact(html, "Harness commit", manifest.HarnessCommit is null ? "unknown (not built from a git checkout)"
+            : manifest.HarnessTreeModified ? manifest.HarnessCommit + " with uncommitted changes" : manifest.HarnessCommit, mono: manifest.HarnessCommit is not null);
+        if (manifest.Limit is { } limit)
+        {
+            Fact(html, "Items limited", limit.Sampled
+                ? "a sample of at most " + MetricText.Count(limit.Count) + " items per suite, drawn with seed " + MetricText.Count(limit.Seed)
+                : "the first " + MetricText.Count(limit.Count) + " items of each suite only");
+        }
         Fact(html, "Configuration SHA-256", manifest.ConfigSha256, mono: true);
         Fact(html, "Results schema", model.Run.SchemaVersion);
         html.Close("dl").Close("header").Line();

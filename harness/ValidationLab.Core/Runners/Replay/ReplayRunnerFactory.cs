@@ -34,12 +34,7 @@ public sealed class ReplayRunnerFactory : IRunnerFactory
             SuiteColumn = settings.Get("suite_column", "suite")!,
             Filters = filters,
         };
-        var strict = settings.Get("strict", "false") switch
-        {
-            "true" => true,
-            "false" => false,
-            var other => throw new Errors.InputException($"'{other}' is not true or false", settings.Origin, field: "strict"),
-        };
+        var strict = settings.GetBool("strict", false);
         var model = settings.Get("model") ?? (filters.TryGetValue("model", out var m) ? m : Path.GetFileNameWithoutExtension(display));
         return new ReplayRunner(settings.ResolvePath(display), display, reader, model, strict);
     }
