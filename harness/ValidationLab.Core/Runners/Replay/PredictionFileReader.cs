@@ -31,15 +31,33 @@ public sealed class PredictionFileReader
             throw new InputException("predictions file not found", displayPath);
         }
 
-        return Path.GetExtension(path).ToLowerInvariant() switch
+        var seen = Filters.Keys.ToDictionary(k => k, _ => new SortedSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
+        var rows = Path.GetExtension(path).ToLowerInvariant() switch
         {
-            ".csv" => ReadCsv(path, displayPath),
-            ".jsonl" or ".ndjson" => ReadJsonl(path, displayPath),
+            ".csv" => ReadCsv(path, displayPath, seen),
+            ".jsonl" or ".ndjson" => ReadJsonl(path, displayPath, seen),
             var ext => throw new InputException($"predictions must be .csv or .jsonl, not '{ext}'", displayPath),
         };
+        CheckFilters(seen, displayPath);
+        return rows;
     }
 
-    private List<RecordedPrediction> ReadCsv(string path, string displayPath)
+    /// <summary>A filter value that no row has is a typo until shown otherwise: name the values the file does have.</summary>
+    private void CheckFilters(Dictionary<string, SortedSet<string>> seen, string displayPath)
+    {
+        const int shown = 30;
+        foreach (var (column, wanted) in Filters.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            var values = seen[column];
+            if (values.Count > 0 && !values.Contains(wanted))
+            {
+                var list = string.Join(", ", values.Take(shown)) + (values.Count > shown ? $", ... ({values.Count} values)" : "");
+                throw new InputException($"no row has {column} = '{wanted}'; the values in column '{column}' are: {list}", displayPath, field: "filter." + column);
+            }
+        }
+    }
+
+    private List<RecordedPrediction> ReadCsv(string path, string displayPath, Dictionary<string, SortedSet<string>> seen)
     {
         // CsvHelper 34: the reader is created by factory and tracks physical line numbers for our messages.
         var options = new CsvReaderOptions { HasHeader = true, TrackLineNumbers = true, FormatProvider = CultureInfo.InvariantCulture };
@@ -81,6 +99,11 @@ public sealed class PredictionFileReader
                     throw new InputException($"expected {header.Count} fields, found {csv.FieldCount}", displayPath, line);
                 }
 
+                foreach (var (column, values) in seen)
+                {
+                    values.Add(csv.GetString(column) ?? "");
+                }
+
                 if (Filters.Any(f => csv.GetString(f.Key) != f.Value))
                 {
                     continue;
@@ -109,7 +132,7 @@ public sealed class PredictionFileReader
         return rows;
     }
 
-    private List<RecordedPrediction> ReadJsonl(string path, string displayPath)
+    private List<RecordedPrediction> ReadJsonl(string path, string displayPath, Dictionary<string, SortedSet<string>> seen)
     {
         var rows = new List<RecordedPrediction>();
         long line = 0;
@@ -139,6 +162,14 @@ public sealed class PredictionFileReader
                 }
 
                 var root = doc.RootElement;
+                foreach (var (column, values) in seen)
+                {
+                    if (Text(root, column) is { } v)
+                    {
+                        values.Add(v);
+                    }
+                }
+
                 if (Filters.Any(f => Text(root, f.Key) != f.Value))
                 {
                     continue;
