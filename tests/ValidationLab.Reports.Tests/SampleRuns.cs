@@ -12,7 +12,7 @@ internal static class SampleRuns
         StartedUtc = new DateTimeOffset(2025, 1, 5, 14, 3, 22, TimeSpan.Zero),
         FinishedUtc = new DateTimeOffset(2025, 1, 5, 14, 7, 34, TimeSpan.Zero),
         HarnessVersion = "0.1.0",
-        GitCommit = "0c93553a1b2c3d4e5f60718293a4b5c6d7e8f901",
+        HarnessCommit = "0c93553a1b2c3d4e5f60718293a4b5c6d7e8f901",
         ConfigSha256 = "3f1a9c2e7b4d5a6f8e9d0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f",
         DataFiles = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {

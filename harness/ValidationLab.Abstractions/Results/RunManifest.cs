@@ -1,5 +1,5 @@
 using ValidationLab.Runners;
-using ValidationLab.Runs;
+using ValidationLab.Configuration;
 
 namespace ValidationLab.Results;
 

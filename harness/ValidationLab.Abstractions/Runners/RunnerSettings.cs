@@ -1,4 +1,4 @@
-using ValidationLab.Runs;
+using ValidationLab.Configuration;
 
 namespace ValidationLab.Runners;
 

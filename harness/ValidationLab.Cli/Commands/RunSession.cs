@@ -6,7 +6,7 @@ using ValidationLab.Store;
 namespace ValidationLab.Cli.Commands;
 
 /// <summary>What the user chose about the run store: whether to resume, whether to cache at all.
-/// The store's path is part of the run context (<see cref="ValidationLab.Runs.RunContext.StorePath"/>).</summary>
+/// The store's path is part of the run context (<see cref="ValidationLab.Configuration.RunContext.StorePath"/>).</summary>
 internal sealed record StoreChoice(bool Resume, bool NoCache);
 
 /// <summary>

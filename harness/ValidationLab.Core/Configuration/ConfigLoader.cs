@@ -3,7 +3,6 @@ using System.Text;
 using ValidationLab.Discovery;
 using ValidationLab.Errors;
 using ValidationLab.Runners;
-using ValidationLab.Runs;
 using ValidationLab.Suites;
 
 namespace ValidationLab.Configuration;

@@ -1,6 +1,5 @@
 using ValidationLab.Requests;
 using ValidationLab.Runners;
-using ValidationLab.Runs;
 using ValidationLab.Suites;
 
 namespace ValidationLab.Configuration;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using ValidationLab.Errors;
 using ValidationLab.Runners;
-using ValidationLab.Runs;
 using ValidationLab.Suites;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

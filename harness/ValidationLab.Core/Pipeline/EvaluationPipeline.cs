@@ -8,7 +8,6 @@ using ValidationLab.Discovery;
 using ValidationLab.Requests;
 using ValidationLab.Results;
 using ValidationLab.Runners;
-using ValidationLab.Runs;
 using ValidationLab.Suites;
 
 namespace ValidationLab.Pipeline;

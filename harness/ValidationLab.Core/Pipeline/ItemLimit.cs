@@ -1,7 +1,7 @@
 using System.Globalization;
 using ValidationLab.Items;
 using ValidationLab.Requests;
-using ValidationLab.Runs;
+using ValidationLab.Configuration;
 
 namespace ValidationLab.Pipeline;
 

@@ -71,10 +71,10 @@ public sealed class RunComparerTests
         var reverse = Comparer.Compare(candidate, baseline).Suites["s"].Metrics["accuracy"];
 
         // Then: 4/7 baseline, 5/7 candidate over the 7 paired items
-        Assert.Equal(4.0 / 7, forward.Baseline.Value, 12);
-        Assert.Equal(5.0 / 7, forward.Candidate.Value, 12);
-        Assert.Equal(1.0 / 7, forward.Difference.Value, 12);
-        Assert.Equal(-1.0 / 7, reverse.Difference.Value, 12);
+        Assert.Equal(4.0 / 7, forward.Baseline.Value!.Value, 12);
+        Assert.Equal(5.0 / 7, forward.Candidate.Value!.Value, 12);
+        Assert.Equal(1.0 / 7, forward.Difference.Value!.Value, 12);
+        Assert.Equal(-1.0 / 7, reverse.Difference.Value!.Value, 12);
         Assert.Equal(7, forward.Difference.N);
         Assert.True(forward.Difference.CiLow < forward.Difference.Value && forward.Difference.Value < forward.Difference.CiHigh);
     }
@@ -132,8 +132,8 @@ public sealed class RunComparerTests
         var suite = Comparer.Compare(new LoadedRun("/a", Runs.Result("a", "m"), baseItems), new LoadedRun("/b", Runs.Result("b", "n"), candItems)).Suites["s"];
 
         // Then
-        Assert.Equal(0.5, suite.Breakdowns["meta_info"]["step1"]["accuracy"].Difference.Value, 12);
-        Assert.Equal(-1.0, suite.Breakdowns["meta_info"]["step2&3"]["accuracy"].Difference.Value, 12);
+        Assert.Equal(0.5, suite.Breakdowns["meta_info"]["step1"]["accuracy"].Difference.Value!.Value, 12);
+        Assert.Equal(-1.0, suite.Breakdowns["meta_info"]["step2&3"]["accuracy"].Difference.Value!.Value, 12);
     }
 
     /// <summary>n paired items of which <paramref name="discordant"/> flip (half each way), the rest right in both.</summary>

@@ -77,7 +77,69 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal("generate", suite.Options["mode"]);
         Assert.Equal(7, suite.Seed);
         Assert.Equal(path, config.Origin);
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))), config.ConfigSha256);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(config.EffectiveYaml))), config.ConfigSha256);
+        Assert.Equal(6, config.Runner.OptionLines["predictions"]);
+        Assert.Equal(9, config.Runner.OptionLines["filter.model"]);
+        Assert.Equal(13, suite.OptionLines["mode"]);
+    }
+
+    [Fact]
+    public void Should_Give_Every_Plug_In_The_Seed_Of_The_Flag_Not_The_File_And_Hash_The_Effective_Configuration()
+    {
+        // Given: issue 7 — `--seed 1` was recorded while suites and runners still used the file's seed
+        var path = _dir.Write("run.yaml", "seed: 7\nrunner: baseline\nsuites:\n  - name: medqa\n    data: d.jsonl\n");
+
+        // When
+        var fromFile = Loader().Load(new RunOptions { ConfigFile = path });
+        var overridden = Loader().Load(new RunOptions { ConfigFile = path, Seed = 1 });
+
+        // Then
+        Assert.Equal((7, 7, 7), (fromFile.Seed, fromFile.Runner.Seed, fromFile.Suites[0].Seed));
+        Assert.Equal((1, 1, 1), (overridden.Seed, overridden.Runner.Run.Seed, overridden.Suites[0].Run.Seed));
+        Assert.Same(overridden.Run, overridden.Runner.Run);
+        Assert.Same(overridden.Run, overridden.Suites[0].Run);
+        Assert.NotEqual(fromFile.ConfigSha256, overridden.ConfigSha256);
+        Assert.Contains("seed: 1\n", overridden.EffectiveYaml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_Read_A_Limit_From_The_File_And_Let_The_Flag_Override_It()
+    {
+        // Given
+        var path = _dir.Write("run.yaml", "limit: {count: 5, sample: true}\nrunner: baseline\nsuites:\n  - name: medqa\n    data: d.jsonl\n");
+
+        // When
+        var fromFile = Loader().Load(new RunOptions { ConfigFile = path });
+        var overridden = Loader().Load(new RunOptions { ConfigFile = path, Limit = 3 });
+
+        // Then
+        Assert.Equal(new ValidationLab.Configuration.RunLimit(5, true), fromFile.Run.Limit);
+        Assert.Equal(new ValidationLab.Configuration.RunLimit(3, false), overridden.Run.Limit);
+        Assert.NotEqual(fromFile.ConfigSha256, overridden.ConfigSha256);
+    }
+
+    [Theory]
+    [InlineData("runner:\n  name: baseline\n  model: coin-flip\nsuites:\n  - name: medqa\n    data: d.jsonl\n", 3, "model")]
+    [InlineData("runner: baseline\nsuites:\n  - name: medqa\n    data: d.jsonl\n    mode: guess\n", 5, "mode")]
+    [InlineData("runner: baseline\nsuites:\n  - name: medqa\n    data: d.jsonl\n    shots: many\n", 5, "shots")]
+    [InlineData("max_error_rate: 2\nrunner: baseline\nsuites:\n  - name: medqa\n    data: d.jsonl\n", 1, "max_error_rate")]
+    [InlineData("runner: nosuch\nsuites:\n  - name: medqa\n    data: d.jsonl\n", 1, "runner")]
+    [InlineData("seed: 1\nsuites:\n  - name: medqa\n    data: d.jsonl\n", 1, "runner")]
+    [InlineData("runner: baseline\nlimit: {count: 0}\nsuites:\n  - name: medqa\n    data: d.jsonl\n", 2, "limit.count")]
+    public async Task Should_Name_The_Line_Of_Every_Config_Mistake(string yaml, int line, string field)
+    {
+        // Given
+        var path = _dir.Write("run.yaml", yaml);
+
+        // When: some mistakes are found by the loader, others by the plug-in when the run creates it
+        var ex = await Assert.ThrowsAsync<InputException>(async () =>
+        {
+            var config = Loader().Load(new RunOptions { ConfigFile = path, Out = _dir.Combine("out") });
+            await new ValidationLab.Pipeline.EvaluationPipeline(PluginCatalog.Discover()).RunAsync(config, new ValidationLab.Pipeline.PipelineOptions(), CancellationToken.None);
+        });
+
+        // Then
+        Assert.Equal((path, (long?)line, field), (ex.File, ex.Line, ex.Field));
     }
 
     [Fact]
@@ -91,8 +153,11 @@ public sealed class ConfigLoaderTests : IDisposable
 
         // Then
         Assert.Equal(3, config.Seed);
+        Assert.Equal(3, config.Suites[0].Seed);
+        Assert.Equal(3, config.Runner.Seed);
         Assert.Equal("/tmp/elsewhere", config.OutDirectory);
         Assert.Equal(0.5, config.MaxErrorRate);
+        Assert.Contains("max_error_rate: 0.5\n", config.EffectiveYaml, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -297,6 +362,47 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(ConfigLoader.DefaultRunner, config.Runner.Name);
         var medqa = Assert.Single(config.Suites, s => s.Name == "medqa");
         Assert.True(File.Exists(medqa.DataPath), $"bundled fixture missing at {medqa.DataPath}");
+    }
+
+    [Fact]
+    public void Should_Never_Write_A_Header_Value_Into_The_Effective_Configuration()
+    {
+        // Given: a header carrying a credential
+        var path = _dir.Write("run.yaml", "runner:\n  name: with-headers\n  headers:\n    Authorization: Bearer sk-live-123\n    X-Trace: abc\nsuites:\n  - name: medqa\n    data: d.jsonl\n");
+
+        // When
+        var config = Loader().Load(new RunOptions { ConfigFile = path });
+
+        // Then: the keys are recorded, never the values
+        Assert.DoesNotContain("sk-live-123", config.EffectiveYaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("abc", config.EffectiveYaml, StringComparison.Ordinal);
+        Assert.Contains("\"headers.Authorization\": \"<redacted>\"", config.EffectiveYaml, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("headers.X-Api-Key", true)]
+    [InlineData("api_key", true)]
+    [InlineData("access_token", true)]
+    [InlineData("api_key_env", false)]
+    [InlineData("max_tokens", false)]
+    [InlineData("model", false)]
+    public void Should_Tell_Secret_Option_Keys_From_Ordinary_Ones(string key, bool secret) =>
+        Assert.Equal(secret, EffectiveConfig.IsSecret(key));
+
+    [Fact]
+    public void Should_Read_Back_The_Effective_Configuration_As_The_Same_Configuration()
+    {
+        // Given: a run's config.yaml, as written to its folder
+        var path = _dir.Write("run.yaml", "seed: 4\nmax_error_rate: 0.1\nlimit: 9\nrunner:\n  name: baseline\n  model: random\nsuites:\n  - name: medqa\n    data: d.jsonl\n    mode: loglikelihood\n");
+        var first = Loader().Load(new RunOptions { ConfigFile = path, Seed = 5 });
+        var written = _dir.Write("config.yaml", first.EffectiveYaml);
+
+        // When
+        var again = Loader().Load(new RunOptions { ConfigFile = written });
+
+        // Then: the same effective configuration, so the same hash
+        Assert.Equal(first.EffectiveYaml, again.EffectiveYaml);
+        Assert.Equal(first.ConfigSha256, again.ConfigSha256);
     }
 
     /// <summary>A runner that accepts any "headers." setting, to observe flattening.</summary>

@@ -11,7 +11,7 @@ namespace ValidationLab.Core.Tests.Pipeline;
 
 public sealed class EvaluationPipelineTests : IDisposable
 {
-    private static readonly string[] RunFiles = ["items.csv", "items.jsonl", "results.json"];
+    private static readonly string[] RunFiles = ["config.yaml", "items.csv", "items.jsonl", "results.json"];
 
     private readonly TempDir _dir = new();
 
@@ -25,7 +25,6 @@ public sealed class EvaluationPipelineTests : IDisposable
         Suites = [new SuiteSettings { Name = "fake", DataPath = _dir.Combine("data"), Origin = "test" }],
         OutDirectory = Out,
         MaxErrorRate = maxErrorRate,
-        ConfigSha256 = "test",
         Origin = "test",
     };
 
@@ -177,22 +176,153 @@ public sealed class EvaluationPipelineTests : IDisposable
     }
 
     [Fact]
-    public async Task Should_Replace_A_Previous_Runs_Folder_When_Rerun_Into_It()
+    public async Task Should_Refuse_A_Previous_Runs_Folder_Without_Overwrite_Before_Any_Call()
     {
-        // Given: a first run answering "B" (all wrong), with a stray file added to its folder afterwards
-        var first = new FakeRunner((r, _) => FakeRunner.Text(r, "B"));
-        await Pipeline(first).RunAsync(Config(), new PipelineOptions { Bind = (r, _) => new RunBinding(r, "run-1", false) }, CancellationToken.None);
-        File.WriteAllText(Path.Combine(Out, "stale.txt"), "from the first run");
+        // Given: issue 7 — rerunning into a run folder deleted a sign-off and attachments the user had put there
+        await Pipeline(new FakeRunner((r, _) => FakeRunner.Text(r, "B"))).RunAsync(Config(), new PipelineOptions(), CancellationToken.None);
+        File.WriteAllText(Path.Combine(Out, "signoff.txt"), "approved by the board");
+        var before = File.ReadAllText(Path.Combine(Out, "results.json"));
         var second = new FakeRunner((r, _) => FakeRunner.Text(r, "A"));
 
         // When
-        var outcome = await Pipeline(second).RunAsync(Config(), new PipelineOptions { Bind = (r, _) => new RunBinding(r, "run-2", false) }, CancellationToken.None);
+        var ex = await Assert.ThrowsAsync<InputException>(() => Pipeline(second).RunAsync(Config(), new PipelineOptions(), CancellationToken.None));
 
         // Then
+        Assert.Equal("--out", ex.Field);
+        Assert.Contains("--overwrite", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, second.Calls);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(Out, "results.json")));
+        Assert.Equal("approved by the board", File.ReadAllText(Path.Combine(Out, "signoff.txt")));
+    }
+
+    [Fact]
+    public async Task Should_Replace_Only_Run_Files_With_Overwrite_And_Keep_The_Users_Files()
+    {
+        // Given: a first run's folder with a report from an earlier exporter, a sign-off and attachments
+        await Pipeline(new FakeRunner((r, _) => FakeRunner.Text(r, "B"))).RunAsync(Config(), new PipelineOptions { Bind = (r, _) => new RunBinding(r, "run-1", false) }, CancellationToken.None);
+        File.WriteAllText(Path.Combine(Out, "signoff.txt"), "approved by the board");
+        File.WriteAllText(Path.Combine(Out, "report.html"), "<p>report of run-1</p>");
+        Directory.CreateDirectory(Path.Combine(Out, "attachments"));
+        File.WriteAllText(Path.Combine(Out, "attachments", "minutes.pdf"), "minutes");
+        var second = new FakeRunner((r, _) => FakeRunner.Text(r, "A"));
+
+        // When: rerun with --overwrite (and no HTML exporter this time)
+        var outcome = await Pipeline(second).RunAsync(Config() with { Run = Config().Run with { Overwrite = true } },
+            new PipelineOptions { Bind = (r, _) => new RunBinding(r, "run-2", false) }, CancellationToken.None);
+
+        // Then: run files are the second run's, the stale report is gone, the user's files are untouched
         Assert.Equal(1.0, outcome.Result.Suites["fake"].Metrics["accuracy"].Value);
-        Assert.Equal(RunFiles, Directory.EnumerateFileSystemEntries(Out).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Contains("\"run-2\"", File.ReadAllText(Path.Combine(Out, "results.json")), StringComparison.Ordinal);
+        Assert.Equal(RunFiles.Append("attachments").Append("signoff.txt").Order(StringComparer.Ordinal), Directory.EnumerateFileSystemEntries(Out).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("approved by the board", File.ReadAllText(Path.Combine(Out, "signoff.txt")));
+        Assert.Equal("minutes", File.ReadAllText(Path.Combine(Out, "attachments", "minutes.pdf")));
         Assert.Equal(["out"], _dir.Entries());
+    }
+
+    [Theory]
+    [InlineData("file-as-parent")]
+    [InlineData("file-as-grandparent")]
+    public async Task Should_Refuse_An_Out_Folder_That_Cannot_Be_Created_Before_Any_Call(string layout)
+    {
+        // Given: a file where a folder of the path should be (tests run as root, so permissions cannot stop root)
+        File.WriteAllText(_dir.Combine("somefile"), "a file");
+        var outDir = layout == "file-as-parent" ? _dir.Combine("somefile/sub") : _dir.Combine("somefile/sub/deeper");
+        var runner = new FakeRunner((r, _) => FakeRunner.Text(r, "A"));
+
+        // When
+        var ex = await Assert.ThrowsAsync<InputException>(() => Pipeline(runner).RunAsync(Config() with { OutDirectory = outDir }, new PipelineOptions(), CancellationToken.None));
+
+        // Then
+        Assert.Equal("--out", ex.Field);
+        Assert.Contains("is a file", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, runner.Calls);
+        Assert.Equal(0, runner.Prepared);
+        Assert.Equal(["somefile"], _dir.Entries());
+    }
+
+    [Fact]
+    public async Task Should_Fail_And_Say_So_When_No_Item_Could_Be_Scored_Even_Without_A_Max_Error_Rate()
+    {
+        // Given: every request fails
+        var runner = new FakeRunner((r, _) => Task.FromResult(ModelResponse.Failed(r, "http_401", "unauthorized")));
+
+        // When
+        var outcome = await Pipeline(runner).RunAsync(Config(), new PipelineOptions(), CancellationToken.None);
+
+        // Then: results are written, but the run failed and says why
+        Assert.False(outcome.Succeeded);
+        Assert.StartsWith("no item could be scored: all 10 items errored", outcome.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("unauthorized", outcome.FailureReason, StringComparison.Ordinal);
+        Assert.All(RunFiles, f => Assert.True(File.Exists(Path.Combine(Out, f)), f));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Should_Evaluate_Only_The_Limited_Items_And_Record_The_Limit(bool sampled)
+    {
+        // Given
+        var runner = new FakeRunner((r, _) => FakeRunner.Text(r, "A"));
+        var config = Config() with { Run = Config().Run with { Limit = new RunLimit(3, sampled), Seed = 11 } };
+
+        // When
+        var outcome = await Pipeline(runner).RunAsync(config, new PipelineOptions(), CancellationToken.None);
+
+        // Then
+        Assert.Equal(3, runner.Calls);
+        Assert.Equal(3, outcome.Items.Count);
+        Assert.Equal(new ManifestLimit(3, sampled, 11), outcome.Result.Manifest.Limit);
+        var ids = outcome.Items.Select(i => i.ItemId).ToList();
+        Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
+        if (!sampled)
+        {
+            Assert.Equal(["i01", "i02", "i03"], ids);
+        }
+
+        Assert.Contains("\"limit\": {", File.ReadAllText(Path.Combine(Out, "results.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_Write_The_Effective_Configuration_Whose_Hash_Is_Recorded()
+    {
+        // Given
+        var runner = new FakeRunner((r, _) => FakeRunner.Text(r, "A"));
+
+        // When
+        var outcome = await Pipeline(runner).RunAsync(Config(maxErrorRate: 0.25), new PipelineOptions(), CancellationToken.None);
+
+        // Then: sha256(config.yaml) is the manifest's config_sha256, and the file holds the override
+        var bytes = File.ReadAllBytes(Path.Combine(Out, "config.yaml"));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), outcome.Result.Manifest.ConfigSha256);
+        Assert.Contains("max_error_rate: 0.25\n", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_Record_The_Harness_Build_Commit_Not_The_Working_Folders_Repository()
+    {
+        // Given: the run starts inside another git repository
+        var other = Directory.CreateDirectory(_dir.Combine("other-repo")).FullName;
+        Directory.CreateDirectory(Path.Combine(other, ".git", "refs", "heads"));
+        File.WriteAllText(Path.Combine(other, ".git", "HEAD"), "ref: refs/heads/main\n");
+        File.WriteAllText(Path.Combine(other, ".git", "refs", "heads", "main"), "1111111111111111111111111111111111111111\n");
+        var cwd = Directory.GetCurrentDirectory();
+        RunOutcome outcome;
+        try
+        {
+            Directory.SetCurrentDirectory(other);
+
+            // When
+            outcome = await Pipeline(new FakeRunner((r, _) => FakeRunner.Text(r, "A"))).RunAsync(Config(), new PipelineOptions(), CancellationToken.None);
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(cwd);
+        }
+
+        // Then: the commit --version shows (from the build), never the other repository's HEAD
+        Assert.NotEqual("1111111111111111111111111111111111111111", outcome.Result.Manifest.HarnessCommit);
+        Assert.Equal(HarnessInfo.Commit, outcome.Result.Manifest.HarnessCommit);
+        Assert.Equal(HarnessInfo.TreeModified, outcome.Result.Manifest.HarnessTreeModified);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace ValidationLab.Runs;
+namespace ValidationLab.Configuration;
 
 /// <summary>
 /// The run-wide settings every plug-in sees, built once from the config file and the flags (flags win) and frozen

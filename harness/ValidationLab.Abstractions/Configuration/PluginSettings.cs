@@ -1,7 +1,7 @@
 using System.Globalization;
 using ValidationLab.Errors;
 
-namespace ValidationLab.Runs;
+namespace ValidationLab.Configuration;
 
 /// <summary>
 /// What a runner's or a suite's settings share: flat string options as the user wrote them (nested YAML maps are
