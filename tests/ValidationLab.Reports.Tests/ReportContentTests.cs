@@ -163,3 +163,32 @@ public sealed partial class ReportContentTests
     [GeneratedRegex("<svg.*?</svg>", RegexOptions.Singleline)]
     private static partial Regex SvgElement();
 }
+
+/// <summary>A metric over no scored item is absent (issue 7): the page shows a dash and the reason, never 0%.</summary>
+public sealed class AbsentMetricTests
+{
+    [Fact]
+    public void Absent_accuracy_shows_a_dash_and_the_reason_not_zero()
+    {
+        // Given: every item of the suite errored
+        var run = SampleRuns.SmallRun();
+        var suite = run.Suites["medqa"] with
+        {
+            Counts = new SuiteCounts(Items: 5, Scored: 0, Unparseable: 0, Errored: 5),
+            Metrics = new SortedDictionary<string, MetricValue>(StringComparer.Ordinal)
+            {
+                ["accuracy"] = MetricValue.Absent(0, "Wilson 95% CI", MetricValue.NoScoredItems),
+            },
+            Breakdowns = new SortedDictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricValue>>>(StringComparer.Ordinal),
+        };
+        run = run with { Suites = new SortedDictionary<string, SuiteResult>(StringComparer.Ordinal) { ["medqa"] = suite } };
+
+        // When
+        string page = Render.Page(run, SampleRuns.SmallItems());
+
+        // Then
+        Assert.Contains("<b>—</b>", page, StringComparison.Ordinal);
+        Assert.Contains("(no scored items, n = 0)", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>0.0%</b>", page, StringComparison.Ordinal);
+    }
+}

@@ -104,16 +104,19 @@ public sealed class AggregationTests
     }
 
     [Fact]
-    public void Should_Give_N_Zero_Interval_When_Everything_Errored()
+    public void Should_Report_Accuracy_As_Absent_Not_Zero_When_Everything_Errored()
     {
-        // Given
+        // Given: issue 7 — a metric over n = 0 was written as 0 with interval 0–1
         ItemResult[] results = [Result("0", ItemStatus.Errored, "A", null)];
 
         // When
-        var accuracy = Suites.Create(RepoPaths.Fixture("medqa-fixture.jsonl")).Aggregate(results).Metrics["accuracy"];
+        var metrics = Suites.Create(RepoPaths.Fixture("medqa-fixture.jsonl")).Aggregate(results).Metrics;
 
-        // Then
-        Assert.Equal(new MetricValue(0, 0, 1, 0, "Wilson 95% CI"), accuracy);
+        // Then: no value, no interval, and the reason; counts are still counts
+        Assert.Equal(MetricValue.Absent(0, "Wilson 95% CI", "no scored items"), metrics["accuracy"]);
+        Assert.Null(metrics["unparseable_rate"].Value);
+        Assert.Equal("no scored items", metrics["unparseable_rate"].AbsentReason);
+        Assert.Equal(1.0, metrics["errored"].Value);
     }
 
     [Fact]

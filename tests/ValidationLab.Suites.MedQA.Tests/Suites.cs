@@ -12,7 +12,7 @@ public static class Suites
             Name = "medqa",
             DataPath = dataPath,
             Options = options.ToDictionary(o => o.Key, o => o.Value),
-            Seed = seed,
+            Run = new ValidationLab.Configuration.RunContext { Seed = seed },
         });
 
     public static async Task<(ISuite Suite, IReadOnlyList<EvalItem> Items)> LoadAsync(string dataPath, int seed = 0, params (string Key, string Value)[] options)
