@@ -202,4 +202,44 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("results.json", result.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Out));
     }
+
+    [Theory]
+    [InlineData("--seed", "notanumber", "--seed: 'notanumber' is not a whole number")]
+    [InlineData("--limit", "ten", "--limit: 'ten' is not a whole number")]
+    [InlineData("--max-error-rate", "2%", "--max-error-rate: '2%' is not a number")]
+    public async Task Should_Say_In_Plain_Words_When_A_Number_Flag_Is_Not_A_Number(string flag, string value, string message)
+    {
+        // Given: issue 7 — `--seed notanumber` printed System.Nullable`1[System.Int32]
+        // When
+        var result = await AssertBadInput(["run", flag, value, "--out", Out], message);
+
+        // Then
+        Assert.DoesNotContain("System.", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_List_The_Values_Present_When_A_Replay_Filter_Matches_No_Row()
+    {
+        // Given: a mistyped model name
+        var predictions = _dir.WriteLines("preds.csv", ["item_id,response,model", "1,A,gpt-4o", "1,B,gpt-4o-mini"]);
+
+        // When / Then
+        await AssertOneMessage(RunOn(RepoPaths.MedQaFixture, "--predictions", predictions, "--runner-option", "filter.model=gpt-4x"),
+            "no row has model = 'gpt-4x'", "gpt-4o, gpt-4o-mini", "filter.model");
+    }
+
+    [Fact]
+    public async Task Should_Exit_2_Before_Any_Call_When_Out_Lies_Under_A_File()
+    {
+        // Given: tests run as root, so a path under a regular file is the place no one can write
+        var file = _dir.Write("somefile", "a file");
+
+        // When
+        var result = await CliRunner.RunAsync(RunOn(RepoPaths.MedQaFixture)[..^1].Append(Path.Combine(file, "sub")).ToArray());
+
+        // Then
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("is a file", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(["somefile"], _dir.Entries());
+    }
 }

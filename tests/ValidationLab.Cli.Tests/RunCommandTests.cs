@@ -5,7 +5,7 @@ namespace ValidationLab.Cli.Tests;
 
 public sealed class RunCommandTests : IDisposable
 {
-    private static readonly string[] RunFiles = ["items.csv", "items.jsonl", "report.html", "results.json"];
+    private static readonly string[] RunFiles = ["config.yaml", "items.csv", "items.jsonl", "report.html", "results.json"];
 
     private readonly TempDir _dir = new();
 
@@ -107,6 +107,51 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(result.ExitCode == 3, result.ToString());
         Assert.Contains("max_error_rate", result.Stderr, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Out, "results.json")));
+    }
+
+    [Fact]
+    public async Task Should_Exit_3_And_Say_No_Item_Could_Be_Scored_When_Every_Item_Errored()
+    {
+        // Given: predictions for items the data does not have, so every item errors; no --max-error-rate
+        var predictions = _dir.WriteLines("p.csv", ["item_id,response", "no-such-item,A"]);
+
+        // When
+        var result = await CliRunner.RunAsync("run", "--suite", "medqa", "--data", RepoPaths.MedQaFixture, "--predictions", predictions, "--out", Out);
+
+        // Then: results are written, accuracy is absent (null with the reason), and the exit code says it failed
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("no item could be scored", result.Stderr, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "results.json")));
+        var accuracy = json.RootElement.GetProperty("suites").GetProperty("medqa").GetProperty("metrics").GetProperty("accuracy");
+        Assert.Equal(JsonValueKind.Null, accuracy.GetProperty("value").ValueKind);
+        Assert.Equal(JsonValueKind.Null, accuracy.GetProperty("ci_low").ValueKind);
+        Assert.Equal("no scored items", accuracy.GetProperty("absent_reason").GetString());
+    }
+
+    [Fact]
+    public async Task Should_Keep_The_Users_Files_When_Overwriting_A_Run_Folder()
+    {
+        // Given: issue 7 — a signoff.txt and an attachments/ folder vanished when a run was repeated into its folder
+        Assert.Equal(0, (await CliRunner.RunAsync("run", "--out", Out)).ExitCode);
+        File.WriteAllText(Path.Combine(Out, "signoff.txt"), "signed");
+        Directory.CreateDirectory(Path.Combine(Out, "attachments"));
+        File.WriteAllText(Path.Combine(Out, "attachments", "ecg.pdf"), "ecg");
+
+        // When: without --overwrite it is refused; with it only run files are replaced
+        var refused = await CliRunner.RunAsync("run", "--out", Out, "--seed", "3");
+        var replaced = await CliRunner.RunAsync("run", "--out", Out, "--seed", "3", "--overwrite");
+
+        // Then
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.Single(refused.ErrorLines);
+        Assert.Contains("--overwrite", refused.Stderr, StringComparison.Ordinal);
+        Assert.True(replaced.ExitCode == 0, replaced.ToString());
+        Assert.Equal(RunFiles.Append("attachments").Append("signoff.txt").Order(StringComparer.Ordinal),
+            Directory.EnumerateFileSystemEntries(Out).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("signed", File.ReadAllText(Path.Combine(Out, "signoff.txt")));
+        Assert.Equal("ecg", File.ReadAllText(Path.Combine(Out, "attachments", "ecg.pdf")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "results.json")));
+        Assert.Equal(3, json.RootElement.GetProperty("manifest").GetProperty("seed").GetInt32());
     }
 
     private static string SuitesSection(string dir)
