@@ -579,5 +579,5 @@ public sealed class RunComparer
         new(p.Base.ItemId, p.Base.Gold, p.Base.Prediction, p.Cand.Prediction, p.Base.Input, p.Base.Strata);
 
     private static RunReference Reference(LoadedRun run) =>
-        new(run.Result.Manifest.RunId, run.Directory, run.Result.Manifest.Runner.Runner, run.Result.Manifest.Runner.Model);
+        new(run.Result.Manifest.RunId, run.Directory, run.Result.Manifest.Runner.Runner, run.Result.Manifest.Runner.Model) { Limit = run.Limit };
 }
