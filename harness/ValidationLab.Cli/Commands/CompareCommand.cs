@@ -28,7 +28,7 @@ internal static class CompareCommand
         {
             Description = "Compare a --limit run with a full run (or another limit): the items both ran are paired.",
         };
-        var command = new Command("compare", "Compare two runs on the same items: paired differences with intervals, McNemar, non-inferiority, flipped items; AUROC (paired DeLong) and Brier for risk suites.")
+        var command = new Command("compare", "Compare two runs on the same items: paired differences with intervals, McNemar, non-inferiority, flipped items.")
         {
             baseline, candidate, output, margin, seed, resamples, allowData, allowLimit,
         };
