@@ -93,16 +93,23 @@ def newcombe10(a, b, c, d):
 
 def tango_z(b, c, n, delta0):
     """Tango (1998) score statistic for H0: p_b - p_c = delta0, restricted MLE of q = P(cell c) found numerically."""
+    def xlogy(k, p):
+        return 0.0 if k == 0 else k * math.log(p)  # 0 log 0 = 0: an empty cell may have probability 0
+
     def negll(q):
         pb, pc = q + delta0, q
         pr = 1 - pb - pc
-        if pb <= 0 or pc <= 0 or pr <= 0:
+        if pb < 0 or pc < 0 or pr < 0 or (pb == 0 and b > 0) or (pc == 0 and c > 0) or (pr == 0 and n - b - c > 0):
             return 1e300
-        return -(b * math.log(pb) + c * math.log(pc) + (n - b - c) * math.log(pr))
+        return -(xlogy(b, pb) + xlogy(c, pc) + xlogy(n - b - c, pr))
 
     lo = max(0.0, -delta0) + 1e-15
     hi = (1 - delta0) / 2 - 1e-15
     q = optimize.minimize_scalar(negll, bounds=(lo, hi), method="bounded", options=dict(xatol=1e-14, maxiter=2000)).x
+    # With an empty discordant cell the maximum can sit on the boundary of the parameter space.
+    edge = max(0.0, -delta0)
+    if negll(edge) <= negll(q):
+        q = edge
 
     def score(q):
         return b / (q + delta0) + c / q - 2 * (n - b - c) / (1 - 2 * q - delta0)
@@ -114,6 +121,8 @@ def tango_z(b, c, n, delta0):
     except (ValueError, ZeroDivisionError):
         pass
     var = n * (2 * q + delta0 * (1 - delta0))
+    if var <= 0:  # b = c = 0 at delta0 = 0: no evidence either way
+        return 0.0
     return (b - c - n * delta0) / math.sqrt(var)
 
 
