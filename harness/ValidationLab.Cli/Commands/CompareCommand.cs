@@ -17,12 +17,20 @@ internal static class CompareCommand
         var baseline = new Option<string>("--baseline") { Description = "Folder of the baseline run (e.g. the production model).", Required = true };
         var candidate = new Option<string>("--candidate") { Description = "Folder of the candidate run.", Required = true };
         var output = new Option<string?>("--out") { Description = "Folder to write comparison.json into." };
-        var margin = new Option<double>("--margin") { Description = "Non-inferiority margin in accuracy (0.02 = 2 points).", DefaultValueFactory = _ => 0.02 };
+        var margin = new Option<double>("--margin") { Description = "Non-inferiority margin: accuracy for exam suites (0.02 = 2 points), AUROC for risk suites.", DefaultValueFactory = _ => 0.02 };
         var seed = new Option<int>("--seed") { Description = "Seed of the paired bootstrap.", DefaultValueFactory = _ => 0 };
         var resamples = new Option<int>("--resamples") { Description = "Paired bootstrap resamples.", DefaultValueFactory = _ => 10_000 };
+        var allowData = new Option<bool>("--allow-different-data")
+        {
+            Description = "Compare runs whose suites, data files or items differ: only items that are the same question in both are paired, the rest are counted.",
+        };
+        var allowLimit = new Option<bool>("--allow-different-limit")
+        {
+            Description = "Compare a --limit run with a full run (or another limit): the items both ran are paired.",
+        };
         var command = new Command("compare", "Compare two runs on the same items: paired differences with intervals, McNemar, non-inferiority, flipped items.")
         {
-            baseline, candidate, output, margin, seed, resamples,
+            baseline, candidate, output, margin, seed, resamples, allowData, allowLimit,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -31,7 +39,14 @@ internal static class CompareCommand
                 throw new Errors.InputException("--resamples must be at least 100", field: "--resamples");
             }
 
-            var comparer = new RunComparer { Margin = parse.GetValue(margin), Seed = parse.GetValue(seed), BootstrapResamples = parse.GetValue(resamples) };
+            var comparer = new RunComparer
+            {
+                Margin = parse.GetValue(margin),
+                Seed = parse.GetValue(seed),
+                BootstrapResamples = parse.GetValue(resamples),
+                AllowDifferentData = parse.GetValue(allowData),
+                AllowDifferentLimit = parse.GetValue(allowLimit),
+            };
             var result = comparer.Compare(LoadedRun.Load(parse.GetValue(baseline)!), LoadedRun.Load(parse.GetValue(candidate)!));
             Print(Terminal.Create(context), result);
             if (parse.GetValue(output) is { } dir)
@@ -50,8 +65,21 @@ internal static class CompareCommand
     {
         console.MarkupLine($"Baseline  [bold]{Markup.Escape(result.Baseline.Model)}[/] ({Markup.Escape(result.Baseline.RunId)})");
         console.MarkupLine($"Candidate [bold]{Markup.Escape(result.Candidate.Model)}[/] ({Markup.Escape(result.Candidate.RunId)})");
+        foreach (var warning in result.Warnings)
+        {
+            console.MarkupLine($"[yellow]Warning:[/] {Markup.Escape(warning)}");
+        }
+
         foreach (var (name, suite) in result.Suites)
         {
+            console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: paired {suite.PairedItems}, only in baseline {suite.OnlyInBaseline}, only in candidate {suite.OnlyInCandidate}, mismatched {suite.Mismatched}, errored in either run {suite.ExcludedErrored}")));
+            if (suite.Risk is { } risk)
+            {
+                PrintRisk(console, name, suite, risk);
+                continue;
+            }
+
             var table = new Table()
                 .Title($"{name}: {suite.PairedItems} paired items ({suite.ExcludedErrored} errored in either run excluded)")
                 .AddColumn("metric").AddColumn("baseline").AddColumn("candidate").AddColumn("difference (95% CI)").AddColumn("McNemar exact p")
@@ -87,6 +115,30 @@ internal static class CompareCommand
             }
         }
     }
+
+    private static void PrintRisk(IAnsiConsole console, string name, SuiteComparison suite, RiskComparison risk)
+    {
+        var table = new Table()
+            .Title(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{name}: {suite.PairedItems} paired decision points, {risk.Positives} with the outcome, {risk.Clusters} patients")))
+            .AddColumn("metric").AddColumn("baseline").AddColumn("candidate").AddColumn("difference (95% CI)").AddColumn("cluster bootstrap 95% CI").AddColumn("p");
+        foreach (var (metric, m) in new[] { ("AUROC", risk.Auroc), ("Brier (lower is better)", risk.Brier) })
+        {
+            table.AddRow(
+                Markup.Escape(metric),
+                Markup.Escape(Number(m.Baseline)),
+                Markup.Escape(Number(m.Candidate)),
+                Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{m.Difference.Value:+0.0000;-0.0000;0.0000} ({m.Difference.CiLow:0.0000} to {m.Difference.CiHigh:0.0000})")),
+                Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{m.BootstrapDifference.CiLow:0.0000} to {m.BootstrapDifference.CiHigh:0.0000}")),
+                m.Test is { } t ? PValue(t.PValue) : "");
+        }
+
+        console.Write(table);
+        console.MarkupLine($"Method: {Markup.Escape(risk.Auroc.Difference.Method)}; {Markup.Escape(risk.Brier.Difference.Method)}");
+        console.MarkupLine($"{(suite.NonInferiority.Passed ? "[green]" : "[red]")}{Markup.Escape(suite.NonInferiority.Verdict)}[/] ({Markup.Escape(suite.NonInferiority.Method)})");
+    }
+
+    private static string Number(MetricValue v) =>
+        string.Create(CultureInfo.InvariantCulture, $"{v.Value:0.0000} ({v.CiLow:0.0000} to {v.CiHigh:0.0000})");
 
     private static void AddRow(Table table, string label, MetricComparison m) => table.AddRow(
         Markup.Escape(label),

@@ -5,7 +5,7 @@ namespace ValidationLab.Comparison;
 /// <summary>comparison.json: a candidate run against a baseline run, paired item by item (docs/comparison-schema.md).</summary>
 public sealed record ComparisonResult
 {
-    public string SchemaVersion { get; init; } = "1.0";
+    public string SchemaVersion { get; init; } = "1.1";
 
     public required RunReference Baseline { get; init; }
 
@@ -20,15 +20,50 @@ public sealed record ComparisonResult
 
     /// <summary>Suites present in only one of the runs: not compared.</summary>
     public IReadOnlyList<string> Unpaired { get; init; } = [];
+
+    /// <summary>
+    /// Every way the two runs' data differ (suites, data files, limits, items), in the order checked; empty when
+    /// they ran the same questions. Non-empty only when the user allowed it (<c>--allow-different-data</c>,
+    /// <c>--allow-different-limit</c>); otherwise compare refuses at the first difference.
+    /// </summary>
+    public IReadOnlyList<string> DataDifferences { get; init; } = [];
+
+    /// <summary>True when the baseline and the candidate are the same run, or gave identical responses to every item.</summary>
+    public bool SameRun { get; init; }
+
+    /// <summary>What the reader must know before trusting the numbers (a run compared with itself, data that differ).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
-/// <summary>Which run: its id, folder and model.</summary>
-public sealed record RunReference(string RunId, string Directory, string Runner, string Model);
+/// <summary>Which run: its id, folder and model, and its item limit (null for a full run).</summary>
+public sealed record RunReference(string RunId, string Directory, string Runner, string Model)
+{
+    public RunLimit? Limit { get; init; }
+}
+
+/// <summary>
+/// <c>manifest.limit</c>: the run covered <see cref="Count"/> items, the first ones or (<see cref="Sampled"/>) a
+/// seeded sample.
+/// </summary>
+public sealed record RunLimit(int Count, bool Sampled, long? Seed)
+{
+    /// <summary>Plain words: "the first 50 items", "a sample of 50 items (seed 3)".</summary>
+    public string Describe() => Sampled
+        ? $"a sample of {Count} items{(Seed is { } s ? $" (seed {s})" : "")}"
+        : $"the first {Count} items";
+
+    /// <summary>Two limits select the same items: same count and, for samples, the same seed.</summary>
+    public bool SelectsSameItemsAs(RunLimit other) =>
+        other is not null && Count == other.Count && Sampled == other.Sampled && (!Sampled || Seed == other.Seed);
+}
 
 /// <summary>One suite compared: how items paired, the metric comparisons and the items that flipped.</summary>
 public sealed record SuiteComparison
 {
     public required string Suite { get; init; }
+
+    /// <summary>"accuracy" (items scored right or wrong) or "risk" (items carrying a score and an outcome label).</summary>
+    public string Kind { get; init; } = "accuracy";
 
     /// <summary>Items with an answer in both runs: what the tests rest on.</summary>
     public required int PairedItems { get; init; }
@@ -40,13 +75,22 @@ public sealed record SuiteComparison
 
     public required int OnlyInCandidate { get; init; }
 
-    /// <summary>metric -> comparison (accuracy today).</summary>
+    /// <summary>
+    /// Items present in both runs under the same id that are not the same question (prompt hash, gold answer,
+    /// outcome label or cluster differ): never paired. Non-zero only with <c>--allow-different-data</c>.
+    /// </summary>
+    public int Mismatched { get; init; }
+
+    /// <summary>metric -> comparison: accuracy for exam suites; empty for risk suites (see <see cref="Risk"/>).</summary>
     public required IReadOnlyDictionary<string, MetricComparison> Metrics { get; init; }
 
     /// <summary>field -> value -> metric -> comparison.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricComparison>>> Breakdowns { get; init; }
 
-    /// <summary>Candidate no worse than baseline by more than the margin (one-sided).</summary>
+    /// <summary>
+    /// Candidate no worse than baseline by more than the margin (one-sided): on accuracy (Tango score test) for exam
+    /// suites, on AUROC (paired DeLong) for risk suites.
+    /// </summary>
     public required MarginTest NonInferiority { get; init; }
 
     /// <summary>What this many paired items can detect, so a report can say a suite is too small; null without discordant pairs.</summary>
@@ -57,6 +101,45 @@ public sealed record SuiteComparison
 
     /// <summary>Incorrect in the baseline, correct in the candidate.</summary>
     public required IReadOnlyList<FlippedItem> Improvements { get; init; }
+
+    /// <summary>Discrimination and calibration compared, for risk suites; null for exam suites.</summary>
+    public RiskComparison? Risk { get; init; }
+}
+
+/// <summary>
+/// Two risk models on the same decision points: AUROC of each with DeLong intervals, the paired DeLong difference
+/// and test, and a paired cluster bootstrap (patients resampled whole) for the AUROC and Brier differences.
+/// </summary>
+public sealed record RiskComparison
+{
+    /// <summary>Paired decision points with the outcome (label true).</summary>
+    public required int Positives { get; init; }
+
+    public required int Negatives { get; init; }
+
+    /// <summary>Independent units (patients) the bootstrap resamples; an item without a cluster id is its own cluster.</summary>
+    public required int Clusters { get; init; }
+
+    public required ScoreComparison Auroc { get; init; }
+
+    public required ScoreComparison Brier { get; init; }
+}
+
+/// <summary>A risk metric in both runs and the paired difference (candidate minus baseline).</summary>
+public sealed record ScoreComparison
+{
+    public required MetricValue Baseline { get; init; }
+
+    public required MetricValue Candidate { get; init; }
+
+    /// <summary>Candidate minus baseline: DeLong paired interval for AUROC, paired cluster bootstrap for Brier.</summary>
+    public required MetricValue Difference { get; init; }
+
+    /// <summary>The same difference with a paired cluster bootstrap percentile interval.</summary>
+    public required MetricValue BootstrapDifference { get; init; }
+
+    /// <summary>The paired test of the difference (DeLong z and two-sided p for AUROC); null when there is none.</summary>
+    public StatisticalTest? Test { get; init; }
 }
 
 /// <summary>A metric in both runs, the paired difference (candidate minus baseline) and the paired test.</summary>

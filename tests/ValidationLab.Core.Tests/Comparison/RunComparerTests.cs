@@ -9,6 +9,9 @@ public sealed class RunComparerTests
 {
     private static readonly RunComparer Comparer = new() { BootstrapResamples = 500, Seed = 1 };
 
+    /// <summary>Pairs what it can when items or data differ (--allow-different-data).</summary>
+    private static readonly RunComparer Lenient = new() { BootstrapResamples = 500, Seed = 1, AllowDifferentData = true };
+
     /// <summary>
     /// Baseline vs candidate on suite "s":
     /// 1-3 right in both; 4 right→wrong (regression); 5,6 wrong→right (improvements); 7 wrong in both;
@@ -32,7 +35,7 @@ public sealed class RunComparerTests
         var (baseline, candidate) = TwoRuns();
 
         // When
-        var suite = Comparer.Compare(baseline, candidate).Suites["s"];
+        var suite = Lenient.Compare(baseline, candidate).Suites["s"];
 
         // Then
         Assert.Equal(7, suite.PairedItems);
@@ -48,7 +51,7 @@ public sealed class RunComparerTests
         var (baseline, candidate) = TwoRuns();
 
         // When
-        var suite = Comparer.Compare(baseline, candidate).Suites["s"];
+        var suite = Lenient.Compare(baseline, candidate).Suites["s"];
 
         // Then
         Assert.Equal(["q4"], suite.Regressions.Select(r => r.ItemId));
@@ -67,8 +70,8 @@ public sealed class RunComparerTests
         var (baseline, candidate) = TwoRuns();
 
         // When
-        var forward = Comparer.Compare(baseline, candidate).Suites["s"].Metrics["accuracy"];
-        var reverse = Comparer.Compare(candidate, baseline).Suites["s"].Metrics["accuracy"];
+        var forward = Lenient.Compare(baseline, candidate).Suites["s"].Metrics["accuracy"];
+        var reverse = Lenient.Compare(candidate, baseline).Suites["s"].Metrics["accuracy"];
 
         // Then: 4/7 baseline, 5/7 candidate over the 7 paired items
         Assert.Equal(4.0 / 7, forward.Baseline.Value!.Value, 12);
@@ -86,7 +89,7 @@ public sealed class RunComparerTests
         var (baseline, candidate) = TwoRuns();
 
         // When
-        var result = Comparer.Compare(baseline, candidate);
+        var result = Lenient.Compare(baseline, candidate);
 
         // Then
         Assert.Equal(new RunReference("base-run", "/runs/base", "replay", "mini"), result.Baseline);
@@ -101,7 +104,7 @@ public sealed class RunComparerTests
         candidate = candidate with { Items = [.. candidate.Items, Runs.Item("other", "x1", true)] };
 
         // When
-        var result = Comparer.Compare(baseline, candidate);
+        var result = Lenient.Compare(baseline, candidate);
 
         // Then
         Assert.Equal(["s"], result.Suites.Keys);
@@ -173,5 +176,133 @@ public sealed class RunComparerTests
 
         // Then
         Assert.Null(suite.Power);
+    }
+
+    [Fact]
+    public void Should_Refuse_Items_Present_In_One_Run_Only_Unless_Allowed()
+    {
+        // Given: q10 was answered in the baseline only
+        var (baseline, candidate) = TwoRuns();
+
+        // When
+        var ex = Assert.Throws<InputException>(() => Comparer.Compare(baseline, candidate));
+
+        // Then: the first difference, and the flag that allows it
+        Assert.Contains("suite 's': item 'q10' is in the baseline run only", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("--allow-different-data", ex.Message, StringComparison.Ordinal);
+        var allowed = Lenient.Compare(baseline, candidate);
+        Assert.Equal(3, allowed.DataDifferences.Count);
+        Assert.Contains(allowed.Warnings, w => w.Contains("differ in 3 way(s)", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("gold", "gold answer 'A' in the baseline, 'C' in the candidate")]
+    [InlineData("prompt", "prompt hash 1111")]
+    [InlineData("label", "outcome label false in the baseline, true in the candidate")]
+    [InlineData("cluster", "cluster 'p1' in the baseline, 'p2' in the candidate")]
+    public void Should_Refuse_An_Item_That_Is_Not_The_Same_Question(string field, string expected)
+    {
+        // Given: q2 differs in one field
+        var baseItems = Enumerable.Range(1, 3).Select(i => Runs.Item("s", $"q{i}", i != 2) with { PromptHash = new string('1', 64), ClusterId = "p1", Label = false }).ToList();
+        var candItems = baseItems.Select(i => i.ItemId != "q2" ? i : field switch
+        {
+            "gold" => i with { Gold = "C" },
+            "prompt" => i with { PromptHash = new string('2', 64) },
+            "label" => i with { Label = true },
+            _ => i with { ClusterId = "p2" },
+        }).ToList();
+        var baseline = new LoadedRun("/b", Runs.Result("b", "m1"), baseItems);
+        var candidate = new LoadedRun("/c", Runs.Result("c", "m2"), candItems);
+
+        // When
+        var ex = Assert.Throws<InputException>(() => Comparer.Compare(baseline, candidate));
+        var allowed = Lenient.Compare(baseline, candidate).Suites["s"];
+
+        // Then
+        Assert.Contains("item 'q2' is not the same question: " + expected, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, allowed.Mismatched);
+        Assert.Equal(2, allowed.PairedItems);
+    }
+
+    [Fact]
+    public void Should_Not_Count_The_Runners_Own_Predictions_File_As_Data()
+    {
+        // Given: the same questions file, each run replaying its own predictions file
+        static LoadedRun Run(string id, string predictions, string hash, bool secondCorrect)
+        {
+            var result = Runs.Result(id, id);
+            result = result with
+            {
+                Manifest = result.Manifest with
+                {
+                    DataFiles = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["/data/q.jsonl"] = "aa", [predictions] = hash },
+                    Runner = result.Manifest.Runner with { Source = predictions },
+                },
+            };
+            return new LoadedRun("/" + id, result, [Runs.Item("s", "q1", true), Runs.Item("s", "q2", secondCorrect)]);
+        }
+
+        // When
+        var comparison = Comparer.Compare(Run("b", "/p/base.csv", "bb", false), Run("c", "/p/cand.csv", "cc", true));
+
+        // Then
+        Assert.Empty(comparison.DataDifferences);
+    }
+
+    [Fact]
+    public void Should_Refuse_A_Data_File_With_Other_Content()
+    {
+        // Given
+        static LoadedRun Run(string id, string hash)
+        {
+            var result = Runs.Result(id, id);
+            result = result with { Manifest = result.Manifest with { DataFiles = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["/data/" + id + "/q.jsonl"] = hash } } };
+            return new LoadedRun("/" + id, result, [Runs.Item("s", "q1", true)]);
+        }
+
+        // When
+        var ex = Assert.Throws<InputException>(() => Comparer.Compare(Run("b", "0123456789abcdef"), Run("c", "fedcba9876543210")));
+
+        // Then
+        Assert.Contains("data file 'q.jsonl' differs: sha256 0123456789ab… in the baseline (/data/b/q.jsonl), fedcba987654… in the candidate (/data/c/q.jsonl)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_Leave_Out_Risk_Items_Without_A_Score_As_Errored()
+    {
+        // Given: 6 decision points, 3 with the outcome; the candidate could not score one
+        ItemResult Risk(string id, bool label, double? score) => new()
+        {
+            Suite = "r", ItemId = id, Status = score is null ? ItemStatus.Errored : ItemStatus.Scored, Label = label, Score = score, Explanation = "t",
+        };
+        ItemResult[] baseItems = [Risk("1", true, 0.9), Risk("2", true, 0.6), Risk("3", true, 0.4), Risk("4", false, 0.5), Risk("5", false, 0.2), Risk("6", false, 0.1)];
+        ItemResult[] candItems = [Risk("1", true, 0.8), Risk("2", true, 0.7), Risk("3", true, null), Risk("4", false, 0.3), Risk("5", false, 0.6), Risk("6", false, 0.1)];
+
+        // When
+        var suite = Comparer.Compare(new LoadedRun("/b", Runs.Result("b", "m1"), baseItems), new LoadedRun("/c", Runs.Result("c", "m2"), candItems)).Suites["r"];
+
+        // Then: 5 paired; baseline AUROC over them 6/6 = 1, candidate (0.8, 0.7 vs 0.3, 0.6, 0.1) 6/6 = 1
+        Assert.Equal("risk", suite.Kind);
+        Assert.Equal(5, suite.PairedItems);
+        Assert.Equal(1, suite.ExcludedErrored);
+        Assert.Equal(2, suite.Risk!.Positives);
+        Assert.Equal(5, suite.Risk.Clusters);
+        Assert.Equal(1.0, suite.Risk.Auroc.Baseline.Value, 12);
+        Assert.Equal(1.0, suite.Risk.Auroc.Candidate.Value, 12);
+        Assert.Empty(suite.Metrics);
+    }
+
+    [Fact]
+    public void Should_Refuse_A_Risk_Suite_With_Too_Few_Outcomes_For_An_Auroc()
+    {
+        // Given: a single positive
+        ItemResult Risk(string id, bool label, double score) => new() { Suite = "r", ItemId = id, Status = ItemStatus.Scored, Label = label, Score = score, Explanation = "t" };
+        ItemResult[] items = [Risk("1", true, 0.9), Risk("2", false, 0.6), Risk("3", false, 0.4)];
+
+        // When
+        var ex = Assert.Throws<InputException>(() => Comparer.Compare(new LoadedRun("/b", Runs.Result("b", "m1"), items), new LoadedRun("/c", Runs.Result("c", "m2"), items)));
+
+        // Then
+        Assert.Contains("at least 2 paired items with the outcome and 2 without; found 1 and 2", ex.Message, StringComparison.Ordinal);
     }
 }
