@@ -37,6 +37,18 @@ public static class Repo
     }
 }
 
+/// <summary>The fake endpoint as these tests use it: multiple-choice answers, Retry-After 0 (retries stay quick).</summary>
+public static class Endpoint
+{
+    public static async Task<FakeOpenAIServer> StartAsync()
+    {
+        var server = await FakeOpenAIServer.StartAsync();
+        server.ChatReply = FakeOpenAIServer.MultipleChoiceReply;
+        server.RetryAfter = "0";
+        return server;
+    }
+}
+
 /// <summary>
 /// One test's world: a temp folder, a distinctive API key in an environment variable whose name is unique to
 /// the test (tests run in parallel), and helpers to run the CLI against a fake server. Disposing removes both.
@@ -64,7 +76,7 @@ public sealed class Workspace : IDisposable
     public string At(string name) => Path.Combine(Dir, name);
 
     /// <summary>Arguments for `run` on the MedQA fixture with the openai runner against <paramref name="server"/>.</summary>
-    public List<string> RunArgs(FakeChatServer server, string outName, string? store = null, string model = "e2e-model", int concurrency = 4, params string[] extra)
+    public List<string> RunArgs(FakeOpenAIServer server, string outName, string? store = null, string model = "e2e-model", int concurrency = 4, params string[] extra)
     {
         var args = new List<string>
         {
@@ -161,7 +173,7 @@ public sealed class CliProcess : IDisposable
 
     private CliProcess(Process process) => _process = process;
 
-    public static CliProcess Start(IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    public static CliProcess Start(IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string> environment, string? cliDll = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -170,7 +182,7 @@ public sealed class CliProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(Repo.CliDll());
+        info.ArgumentList.Add(cliDll ?? Repo.CliDll());
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
@@ -194,6 +206,17 @@ public sealed class CliProcess : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Completes when the process has exited and its output has been read to the end.</summary>
+    public Task WaitForExitAsync() => _process.WaitForExitAsync();
+
+    /// <summary>SIGINT, what Ctrl-C in a terminal sends.</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        Assert.True(kill.ExitCode == 0, $"kill -INT {_process.Id} failed with exit {kill.ExitCode}");
+    }
 
     public int ExitCode => _process.ExitCode;
 
