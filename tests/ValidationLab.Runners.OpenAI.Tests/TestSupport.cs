@@ -69,7 +69,7 @@ internal static class TestSupport
             ["model"] = "test-model",
             ["api_key_env"] = KeyEnv,
             ["max_concurrency"] = "8",
-            ["timeout_seconds"] = "5",
+            ["timeout_seconds"] = "60", // never meant to fire; tests about timeouts set their own
             ["max_retries"] = "8",
             ["retry_base_delay_seconds"] = "0.02",
             ["retry_max_delay_seconds"] = "0.2",
