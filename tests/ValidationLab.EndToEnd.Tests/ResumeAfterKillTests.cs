@@ -37,14 +37,14 @@ public sealed class ResumeAfterKillTests : IAsyncLifetime
         using (var child = CliProcess.Start(args, _ws.Dir, new Dictionary<string, string> { [_ws.KeyEnv] = _ws.Key }))
         {
             var exited = child.WaitForExitAsync();
-            var held = _server.WaitUntilAsync(s => s.Held == Concurrency, $"{Concurrency} requests held");
+            // (Answered counts after the reply is written, so it is part of the condition, not checked after it.)
+            var held = _server.WaitUntilAsync(s => s.Held == Concurrency && s.Answered == answeredBeforeKill, $"{answeredBeforeKill} answered and {Concurrency} requests held");
             if (await Task.WhenAny(held, exited) != held)
             {
                 Assert.Fail($"the CLI ended before it could be killed (exit {child.ExitCode})\n{child.Stdout}\n{child.Stderr}");
             }
 
             await held;
-            Assert.Equal(answeredBeforeKill, _server.Answered);
             child.KillHard();
             Assert.DoesNotContain(_ws.Key, child.Stdout + child.Stderr, StringComparison.Ordinal);
         }
