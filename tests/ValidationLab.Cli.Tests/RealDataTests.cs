@@ -29,7 +29,7 @@ public sealed class RealDataTests : IDisposable
         return doc.RootElement.GetProperty("medqa").Clone();
     }
 
-    [RealDataFact]
+    [RealDataFact("medqa/test.jsonl", "medqa/predictions/medqa_test_zero_shot_predictions_long.csv")]
     public async Task Should_Score_Gpt4o_At_1118_Of_1273()
     {
         // Given
@@ -47,7 +47,7 @@ public sealed class RealDataTests : IDisposable
         Assert.Equal(Reference().GetProperty("accuracy_first").GetDouble(), accuracy.GetProperty("value").GetDouble(), 14);
     }
 
-    [RealDataFact]
+    [RealDataFact("medqa/test.jsonl", "medqa/predictions/medqa_test_zero_shot_predictions_long.csv")]
     public async Task Should_Compare_Gpt4o_Mini_With_Gpt4o_As_Statsmodels_Does()
     {
         // Given: reference table rows = gpt-4o right/wrong, columns = gpt-4o-mini right/wrong

@@ -10,9 +10,9 @@ namespace ValidationLab.EndToEnd.Tests;
 public sealed class CacheTests : IAsyncLifetime
 {
     private readonly Workspace _ws = new("cache");
-    private FakeChatServer _server = null!;
+    private FakeOpenAIServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await FakeChatServer.StartAsync();
+    public async Task InitializeAsync() => _server = await Endpoint.StartAsync();
 
     public async Task DisposeAsync()
     {

@@ -10,12 +10,12 @@ namespace ValidationLab.EndToEnd.Tests;
 public sealed class ErroredItemTests : IAsyncLifetime
 {
     private readonly Workspace _ws = new("errored");
-    private FakeChatServer _server = null!;
+    private FakeOpenAIServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await FakeChatServer.StartAsync();
-        _server.Rejects = prompt => FakeChatServer.Bucket(prompt) % 5 == 0;
+        _server = await Endpoint.StartAsync();
+        _server.Rejects = prompt => FakeOpenAIServer.Bucket(prompt) % 5 == 0;
     }
 
     public async Task DisposeAsync()

@@ -10,9 +10,9 @@ namespace ValidationLab.EndToEnd.Tests;
 public sealed class FaultTests : IAsyncLifetime
 {
     private readonly Workspace _ws = new("faults");
-    private FakeChatServer _server = null!;
+    private FakeOpenAIServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await FakeChatServer.StartAsync();
+    public async Task InitializeAsync() => _server = await Endpoint.StartAsync();
 
     public async Task DisposeAsync()
     {
@@ -21,20 +21,20 @@ public sealed class FaultTests : IAsyncLifetime
     }
 
     /// <summary>~30% of prompts fail their first attempt, about a tenth of those their second too; the type rotates.</summary>
-    private static ChatFault Flaky(string prompt, int attempt)
+    private static Fault Flaky(string prompt, int attempt)
     {
-        var bucket = FakeChatServer.Bucket(prompt);
+        var bucket = FakeOpenAIServer.Bucket(prompt);
         if (bucket >= 77 || attempt > (bucket < 8 ? 2 : 1))
         {
-            return ChatFault.None;
+            return Fault.None;
         }
 
         return ((bucket + attempt) % 4) switch
         {
-            0 => ChatFault.RateLimited,
-            1 => ChatFault.ServerError,
-            2 => ChatFault.Unavailable,
-            _ => ChatFault.MalformedJson,
+            0 => Fault.RateLimited,
+            1 => Fault.ServerError,
+            2 => Fault.Unavailable,
+            _ => Fault.MalformedJson,
         };
     }
 
@@ -46,14 +46,14 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Equal(Repo.FixtureItems, _server.Requests);
 
         _server.ResetCounters();
-        _server.Faults = Flaky;
+        _server.Faults = r => Flaky(r.Prompt, r.Attempt);
         var faulted = await Workspace.RunInProcessAsync(_ws.RunArgs(_server, "faulted", store: _ws.At("faulted-store/store.db")));
         Assert.True(faulted.ExitCode == 0, faulted.ToString());
 
         var injected = _server.FaultsInjected.Values.Sum();
         var faultedPrompts = _server.PerPrompt.Count(p => p.Value > 1);
         Assert.InRange(faultedPrompts, 6, 25); // ~30% of 43, whatever the hash draws
-        Assert.All(Enum.GetValues<ChatFault>().Where(f => f != ChatFault.None), f => Assert.True(_server.FaultsInjected.ContainsKey(f), $"no {f} injected"));
+        Assert.All(new[] { Fault.RateLimited, Fault.ServerError, Fault.Unavailable, Fault.MalformedJson }, f => Assert.True(_server.FaultsInjected.ContainsKey(f), $"no {f} injected"));
         Assert.Equal(Repo.FixtureItems + injected, _server.Requests);
 
         var rc = RunFolder.Results(_ws.At("clean"));

@@ -10,16 +10,17 @@ namespace ValidationLab.EndToEnd.Tests;
 /// </summary>
 public sealed class KeyLeakTests : IAsyncLifetime
 {
+    private static readonly Fault[] TransientFaults = [Fault.RateLimited, Fault.ServerError, Fault.Unavailable, Fault.MalformedJson];
     private readonly Workspace _ws = new("leak");
-    private FakeChatServer _server = null!;
+    private FakeOpenAIServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await FakeChatServer.StartAsync();
-        _server.Rejects = prompt => FakeChatServer.Bucket(prompt) % 6 == 0;
-        _server.Faults = (prompt, attempt) => attempt == 1 && FakeChatServer.Bucket(prompt) % 3 == 1
-            ? (ChatFault)(1 + (FakeChatServer.Bucket(prompt) % 4))
-            : ChatFault.None;
+        _server = await Endpoint.StartAsync();
+        _server.Rejects = prompt => FakeOpenAIServer.Bucket(prompt) % 6 == 0;
+        _server.Faults = r => r.Attempt == 1 && FakeOpenAIServer.Bucket(r.Prompt) % 3 == 1
+            ? TransientFaults[FakeOpenAIServer.Bucket(r.Prompt) % 4]
+            : Fault.None;
     }
 
     public async Task DisposeAsync()
@@ -66,17 +67,16 @@ public sealed class KeyLeakTests : IAsyncLifetime
     public async Task The_key_is_not_in_the_store_files_while_a_run_holds_them_open()
     {
         // After a clean exit SQLite folds -wal back into the .db; scan a live store too, from a run still in flight.
-        _server.Faults = (_, _) => ChatFault.None;
-        _server.AnswerDelay = TimeSpan.FromMilliseconds(40);
+        _server.Faults = _ => Fault.None;
+        // Hold every request after the 10th inside the server: the run is then certainly live, mid-way, with both
+        // of its connections waiting, while the store files are scanned.
+        _server.Hold(r => r.Number > 10);
         var running = Workspace.RunInProcessAsync(_ws.RunArgs(_server, "live", concurrency: 2));
-        var wait = System.Diagnostics.Stopwatch.StartNew();
-        while (_server.Answered < 10 && !running.IsCompleted && wait.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(5);
-        }
-
+        await _server.WaitUntilAsync(s => s.Held == 2, "both connections of the live run held");
+        Assert.False(running.IsCompleted);
         var live = Directory.EnumerateFiles(Path.GetDirectoryName(_ws.Store)!).Select(Path.GetFileName).ToList();
         var leaking = _ws.FilesContaining(_ws.Key);
+        _server.ReleaseHeld();
         var result = await running;
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("store.db-wal", live);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using ValidationLab.EndToEnd.Tests.Support;
 using ValidationLab.Suites.MedQA;
@@ -15,13 +14,9 @@ public sealed class ResumeAfterKillTests : IAsyncLifetime
 {
     private const int Concurrency = 2;
     private readonly Workspace _ws = new("resume");
-    private FakeChatServer _server = null!;
+    private FakeOpenAIServer _server = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await FakeChatServer.StartAsync();
-        _server.AnswerDelay = TimeSpan.FromMilliseconds(50);
-    }
+    public async Task InitializeAsync() => _server = await Endpoint.StartAsync();
 
     public async Task DisposeAsync()
     {
@@ -34,24 +29,32 @@ public sealed class ResumeAfterKillTests : IAsyncLifetime
     {
         var args = _ws.RunArgs(_server, "out", concurrency: Concurrency);
 
-        // 1. Start the CLI as a child and kill it hard once the server has answered ~15 requests.
+        // 1. Start the CLI as a child. The server answers 15 requests and holds every later one; once both of the
+        //    CLI's connections are held (it can send nothing else), kill it hard: the kill lands mid-run by
+        //    construction, not by timing.
+        const int answeredBeforeKill = 15;
+        _server.Hold(r => r.Number > answeredBeforeKill);
         using (var child = CliProcess.Start(args, _ws.Dir, new Dictionary<string, string> { [_ws.KeyEnv] = _ws.Key }))
         {
-            var wait = Stopwatch.StartNew();
-            while (_server.Answered < 15 && !child.HasExited && wait.Elapsed < TimeSpan.FromSeconds(30))
+            var exited = child.WaitForExitAsync();
+            // (Answered counts after the reply is written, so it is part of the condition, not checked after it.)
+            var held = _server.WaitUntilAsync(s => s.Held == Concurrency && s.Answered == answeredBeforeKill, $"{answeredBeforeKill} answered and {Concurrency} requests held");
+            if (await Task.WhenAny(held, exited) != held)
             {
-                await Task.Delay(5);
+                Assert.Fail($"the CLI ended before it could be killed (exit {child.ExitCode})\n{child.Stdout}\n{child.Stderr}");
             }
 
-            Assert.False(child.HasExited, $"the CLI ended before it could be killed (exit {(child.HasExited ? child.ExitCode : 0)})\n{child.Stdout}\n{child.Stderr}");
-            Assert.True(_server.Answered >= 15, "the server never answered 15 requests within 30 s\n" + child.Stdout + child.Stderr);
+            await held;
             child.KillHard();
             Assert.DoesNotContain(_ws.Key, child.Stdout + child.Stderr, StringComparison.Ordinal);
         }
 
+        // The killed connections end the held requests; only then is the count final.
+        await _server.WaitUntilAsync(s => s.InFlight == 0, "the killed run's requests ended");
+        _server.ReleaseHeld();
         var sentBeforeKill = _server.Requests;
         var countsBeforeKill = new Dictionary<string, int>(_server.PerPrompt, StringComparer.Ordinal);
-        Assert.InRange(sentBeforeKill, 15, Repo.FixtureItems - 1);
+        Assert.Equal(answeredBeforeKill + Concurrency, sentBeforeKill);
 
         // 2. Nothing was written to (or beside) the out folder.
         Assert.False(Directory.Exists(_ws.At("out")), "a killed run left an out folder");
@@ -81,7 +84,7 @@ public sealed class ResumeAfterKillTests : IAsyncLifetime
         Assert.Equal(Repo.FixtureItems, items.Count);
         foreach (var item in items)
         {
-            var key = FakeChatServer.PromptKey("e2e-model", item["input"]!.GetValue<string>() + "\n\n" + MedQaPromptBuilder.Instruction);
+            var key = FakeOpenAIServer.PromptKey("e2e-model", item["input"]!.GetValue<string>() + "\n\n" + MedQaPromptBuilder.Instruction);
             var before = countsBeforeKill.GetValueOrDefault(key);
             var after = _server.PerPrompt.GetValueOrDefault(key);
             if (storedHashes.Contains(item["prompt_hash"]!.GetValue<string>()))
@@ -101,7 +104,6 @@ public sealed class ResumeAfterKillTests : IAsyncLifetime
         Assert.Null(unfinished);
 
         // 5. Same items as an uninterrupted run (own store).
-        _server.AnswerDelay = TimeSpan.Zero;
         var straight = await Workspace.RunInProcessAsync(_ws.RunArgs(_server, "straight", store: _ws.At("straight-store/store.db"), concurrency: Concurrency));
         Assert.True(straight.ExitCode == 0, straight.ToString());
         Assert.Equal(RunFolder.ItemsWithoutLatency(_ws.At("straight")), RunFolder.ItemsWithoutLatency(_ws.At("out")));

@@ -143,12 +143,11 @@ public sealed class OpenAIRunnerTests
             Assert.All(expected, r => Assert.Null(r.Error));
 
             server.ResetCounters();
-            server.SlowDelay = TimeSpan.FromSeconds(2);
             server.RetryAfter = "1";
             var random = new Random(1234);
             var kinds = new[] { Fault.RateLimited, Fault.ServerError, Fault.Unavailable, Fault.Slow, Fault.MalformedJson, Fault.ResetMidBody };
             var gate = new Lock();
-            server.Faults = n =>
+            server.Faults = _ =>
             {
                 lock (gate)
                 {
@@ -157,14 +156,16 @@ public sealed class OpenAIRunnerTests
             };
 
             var observer = new RecordingObserver();
-            await using var faulted = CreateRunner(server, observer, ("timeout_seconds", "0.5"));
+            // Slow faults never answer, so the per-attempt timeout fires for them whatever the machine's speed; it is
+            // long enough that an ordinary answer on a loaded machine does not need it (and would only be retried).
+            await using var faulted = CreateRunner(server, observer, ("timeout_seconds", "2"));
             await faulted.PrepareAsync(plan, default);
             var actual = await RunAllAsync(faulted, plan, 8);
 
             Assert.Equal(expected.Select(Content), actual.Select(Content));
             foreach (var kind in kinds)
             {
-                Assert.True(server.FaultsInjected.GetValueOrDefault(kind.ToString()) > 0, $"no {kind} fault was injected");
+                Assert.True(server.FaultsInjected.GetValueOrDefault(kind) > 0, $"no {kind} fault was injected");
             }
 
             var counters = faulted.GetCounters();
@@ -183,12 +184,16 @@ public sealed class OpenAIRunnerTests
     public async Task Max_concurrency_is_never_exceeded()
     {
         await using var server = await FakeOpenAIServer.StartAsync();
-        server.AnswerDelay = TimeSpan.FromMilliseconds(25);
         await using var runner = CreateRunner(server, extra: [("max_concurrency", "3")]);
         var plan = Plan(40, 0);
 
-        // The caller asks for far more parallelism than the runner allows.
-        var responses = await RunAllAsync(runner, plan, 32);
+        // The caller asks for far more parallelism than the runner allows. The server holds the first three requests
+        // until all three are inside it, so the limit is certainly reached; anything beyond it would arrive meanwhile.
+        server.Hold(r => r.Number <= 3);
+        var running = RunAllAsync(runner, plan, 32);
+        await server.WaitUntilAsync(s => s.Held == 3, "three requests held");
+        server.ReleaseHeld();
+        var responses = await running;
 
         Assert.All(responses, r => Assert.Null(r.Error));
         Assert.Equal(40, server.Requests);
@@ -217,8 +222,7 @@ public sealed class OpenAIRunnerTests
     public async Task Timeouts_are_retried_then_reported()
     {
         await using var server = await FakeOpenAIServer.StartAsync();
-        server.Faults = _ => Fault.Slow;
-        server.SlowDelay = TimeSpan.FromSeconds(3);
+        server.Faults = _ => Fault.Slow; // never answers: the timeout fires whatever the machine's speed
         await using var runner = CreateRunner(server, extra: [("max_retries", "1"), ("timeout_seconds", "0.3")]);
 
         var response = await runner.ExecuteAsync(Plan(1, 0)[0], default);
@@ -250,20 +254,27 @@ public sealed class OpenAIRunnerTests
     }
 
     [Fact]
-    public async Task Requests_per_minute_limit_spaces_requests_and_reports_the_wait()
+    public async Task Requests_per_minute_limit_holds_a_request_back_and_reports_the_wait()
     {
+        // One request per minute: the second must wait about a minute for its turn. The test waits for the runner's
+        // own "waiting" report (an event, not a clock), checks that the request has not gone out, and cancels it.
         await using var server = await FakeOpenAIServer.StartAsync();
         var observer = new RecordingObserver();
-        await using var runner = CreateRunner(server, observer, ("requests_per_minute", "1200")); // 20 per second, bursts of 20
-        var plan = Plan(50, 0);
+        await using var runner = CreateRunner(server, observer, ("requests_per_minute", "1"));
+        var plan = Plan(2, 0);
 
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var responses = await RunAllAsync(runner, plan, 8);
+        Assert.Null((await runner.ExecuteAsync(plan[0], default)).Error);
+        Assert.Equal(1, server.Requests);
 
-        Assert.All(responses, r => Assert.Null(r.Error));
-        Assert.True(started.Elapsed >= TimeSpan.FromSeconds(1.3), $"50 requests at 20/s took only {started.Elapsed}");
-        Assert.Contains(observer.Events, e => e.StartsWith("status waiting", StringComparison.Ordinal) && e.Contains("requests_per_minute", StringComparison.Ordinal));
-        Assert.True(runner.GetCounters().RateLimitWait > TimeSpan.Zero);
+        using var cancel = new CancellationTokenSource();
+        var second = runner.ExecuteAsync(plan[1], cancel.Token);
+        var waiting = await observer.WaitForAsync(e => e.StartsWith("status waiting", StringComparison.Ordinal) && e.Contains("requests_per_minute", StringComparison.Ordinal));
+        Assert.False(second.IsCompleted, "the second request did not wait for the limit");
+        Assert.Equal(1, server.Requests);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
+        Assert.Equal(1, server.Requests);
+        Assert.Contains("requests_per_minute", waiting, StringComparison.Ordinal);
     }
 
     [Fact]

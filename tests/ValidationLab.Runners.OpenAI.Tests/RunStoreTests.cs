@@ -128,7 +128,6 @@ public sealed class RunStoreTests : IDisposable
     public async Task Identical_requests_in_flight_at_once_are_sent_once()
     {
         await using var server = await FakeOpenAIServer.StartAsync();
-        server.AnswerDelay = TimeSpan.FromMilliseconds(150);
         using var store = RunStore.Open(StorePath);
         await using var runner = new CachingModelRunner(CreateRunner(server), store);
         var same = Enumerable.Range(0, 12).Select(i => (ModelRequest)new GenerateRequest
@@ -138,7 +137,13 @@ public sealed class RunStoreTests : IDisposable
             Messages = [new ChatMessage("user", "the same question")],
         }).ToList();
 
-        var answers = await RunAllAsync(runner, same, 12);
+        // The first request is held inside the server while all twelve calls are made (each registers before its
+        // first await), so the other eleven certainly find it in flight.
+        server.Hold(_ => true);
+        var calls = same.Select(r => runner.ExecuteAsync(r, default)).ToList();
+        await server.WaitUntilAsync(s => s.Held == 1, "the first request held");
+        server.ReleaseHeld();
+        var answers = await Task.WhenAll(calls);
 
         Assert.Equal(1, server.Requests);
         Assert.Equal(same.Select(r => r.ItemId), answers.Select(a => a.ItemId));
@@ -161,10 +166,13 @@ public sealed class RunStoreTests : IDisposable
             reference = await RunAllAsync(runner, plan, 8);
         }
 
-        // The interrupted run: cancelled after about half the answers, then the files are copied as they are on disk
-        // with the connection still open (no checkpoint, no clean close): what kill -9 leaves behind.
+        // The interrupted run: the server answers half the plan and then holds every request; once all eight
+        // workers wait on a held request (nothing else can be on the wire) the run is cancelled, and the files are
+        // copied as they are on disk with the connection still open (no checkpoint, no clean close): what kill -9
+        // leaves behind.
         server.ResetCounters();
-        server.AnswerDelay = TimeSpan.FromMilliseconds(5);
+        var answeredBeforeCrash = 1 + (plan.Count / 2); // the log-likelihood probe, then half the plan
+        server.Hold(r => r.Number > answeredBeforeCrash);
         var crashDir = Path.Combine(_dir, "crashed");
         Directory.CreateDirectory(crashDir);
         string runId;
@@ -176,17 +184,15 @@ public sealed class RunStoreTests : IDisposable
             var runner = new CachingModelRunner(CreateRunner(server), first, runId);
             await runner.PrepareAsync(plan, default);
             using var cts = new CancellationTokenSource();
-            var done = 0;
+            var running = Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cts.Token }, async (r, ct) =>
+            {
+                await runner.ExecuteAsync(r, ct);
+            });
+            await server.WaitUntilAsync(s => s.Held == 8, "all eight workers held");
+            await cts.CancelAsync();
             try
             {
-                await Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cts.Token }, async (r, ct) =>
-                {
-                    await runner.ExecuteAsync(r, ct);
-                    if (Interlocked.Increment(ref done) == plan.Count / 2)
-                    {
-                        await cts.CancelAsync();
-                    }
-                });
+                await running;
             }
             catch (OperationCanceledException)
             {
@@ -205,12 +211,13 @@ public sealed class RunStoreTests : IDisposable
         Assert.InRange(storedBeforeCrash, plan.Count / 2, plan.Count - 1);
         first.Dispose();
 
-        // The requests cancelled by the crash may still reach the server's handler: let them land before counting.
-        await server.WaitQuietAsync(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+        // The cancelled requests end in the server (their connections are dropped); only then is the count final.
+        await server.WaitUntilAsync(s => s.InFlight == 0, "the cancelled requests ended");
         var sentBeforeCrash = server.Requests;
+        Assert.Equal(answeredBeforeCrash + 8, sentBeforeCrash);
 
+        server.ReleaseHeld();
         server.ResetCounters();
-        server.AnswerDelay = TimeSpan.Zero;
         using var resumed = RunStore.Open(Path.Combine(crashDir, "store.db"));
         Assert.Equal(runId, resumed.BeginRun("config-sha", resume: true));
         Assert.Equal(storedBeforeCrash, resumed.CountAnswered(runId));

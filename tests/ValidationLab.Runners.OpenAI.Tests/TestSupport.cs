@@ -6,14 +6,50 @@ namespace ValidationLab.Runners.OpenAI.Tests;
 
 internal sealed class RecordingObserver : IRunObserver
 {
+    private readonly Lock _gate = new();
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Done)> _waiters = [];
+
     public ConcurrentQueue<string> Events { get; } = new();
+
+    /// <summary>The first event (already seen or still to come) matching <paramref name="match"/>; fails after the fake server's hang guard.</summary>
+    public Task<string> WaitForAsync(Func<string, bool> match)
+    {
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (Events.FirstOrDefault(match) is { } seen)
+            {
+                return Task.FromResult(seen);
+            }
+
+            _waiters.Add((match, done));
+        }
+
+        return done.Task.WaitAsync(FakeOpenAIServer.HangGuard);
+    }
+
+    private void Add(string e)
+    {
+        lock (_gate)
+        {
+            Events.Enqueue(e);
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Match(e))
+                {
+                    _waiters[i].Done.TrySetResult(e);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
 
     public int RetryCount => Events.Count(e => e.StartsWith("retry", StringComparison.Ordinal));
 
     public void Retrying(string itemId, int attempt, TimeSpan delay, string reason) =>
-        Events.Enqueue(string.Create(CultureInfo.InvariantCulture, $"retry {itemId} #{attempt} after {delay.TotalMilliseconds:0} ms: {reason}"));
+        Add(string.Create(CultureInfo.InvariantCulture, $"retry {itemId} #{attempt} after {delay.TotalMilliseconds:0} ms: {reason}"));
 
-    public void Status(string message) => Events.Enqueue("status " + message);
+    public void Status(string message) => Add("status " + message);
 }
 
 internal static class TestSupport
@@ -33,7 +69,7 @@ internal static class TestSupport
             ["model"] = "test-model",
             ["api_key_env"] = KeyEnv,
             ["max_concurrency"] = "8",
-            ["timeout_seconds"] = "5",
+            ["timeout_seconds"] = "60", // never meant to fire; tests about timeouts set their own
             ["max_retries"] = "8",
             ["retry_base_delay_seconds"] = "0.02",
             ["retry_max_delay_seconds"] = "0.2",

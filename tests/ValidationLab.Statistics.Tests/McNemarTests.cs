@@ -56,7 +56,7 @@ public sealed class McNemarTests
         Assert.Throws<ArgumentOutOfRangeException>(() => McNemar.Exact(-1, 0));
     }
 
-    [RequiresFileFact("../shared/data/medqa/predictions/medqa_test_zero_shot_predictions_long.csv")]
+    [RealDataFact("medqa/predictions/medqa_test_zero_shot_predictions_long.csv")]
     public void Should_Match_Statsmodels_On_MedQA_Gpt4o_Versus_Gpt4oMini()
     {
         // Given

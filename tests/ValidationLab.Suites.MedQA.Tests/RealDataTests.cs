@@ -14,7 +14,7 @@ public sealed class RealDataTests(ITestOutputHelper output)
     public static string PredictionsFile =>
         Path.Combine(RepoPaths.SharedData, "medqa", "predictions", "medqa_test_zero_shot_predictions_long.csv");
 
-    [RealDataFact]
+    [RealDataFact("medqa/test.jsonl", "medqa/predictions/medqa_test_zero_shot_predictions_long.csv")]
     public async Task Should_Score_Gpt4o_Recorded_Answers_As_1118_Of_1273()
     {
         // Given

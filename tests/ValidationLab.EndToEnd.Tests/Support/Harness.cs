@@ -37,6 +37,18 @@ public static class Repo
     }
 }
 
+/// <summary>The fake endpoint as these tests use it: multiple-choice answers, Retry-After 0 (retries stay quick).</summary>
+public static class Endpoint
+{
+    public static async Task<FakeOpenAIServer> StartAsync()
+    {
+        var server = await FakeOpenAIServer.StartAsync();
+        server.ChatReply = FakeOpenAIServer.MultipleChoiceReply;
+        server.RetryAfter = "0";
+        return server;
+    }
+}
+
 /// <summary>
 /// One test's world: a temp folder, a distinctive API key in an environment variable whose name is unique to
 /// the test (tests run in parallel), and helpers to run the CLI against a fake server. Disposing removes both.
@@ -64,7 +76,7 @@ public sealed class Workspace : IDisposable
     public string At(string name) => Path.Combine(Dir, name);
 
     /// <summary>Arguments for `run` on the MedQA fixture with the openai runner against <paramref name="server"/>.</summary>
-    public List<string> RunArgs(FakeChatServer server, string outName, string? store = null, string model = "e2e-model", int concurrency = 4, params string[] extra)
+    public List<string> RunArgs(FakeOpenAIServer server, string outName, string? store = null, string model = "e2e-model", int concurrency = 4, params string[] extra)
     {
         var args = new List<string>
         {
@@ -73,7 +85,7 @@ public sealed class Workspace : IDisposable
             "--runner-option", $"model={model}",
             "--runner-option", $"api_key_env={KeyEnv}",
             "--runner-option", $"max_concurrency={concurrency}",
-            "--runner-option", "timeout_seconds=10",
+            "--runner-option", "timeout_seconds=300", // never meant to fire: held requests end by release, cancel or kill
             "--runner-option", "retry_base_delay_seconds=0.01",
             "--runner-option", "retry_max_delay_seconds=0.05",
             "--store", store ?? Store,
@@ -87,8 +99,8 @@ public sealed class Workspace : IDisposable
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var code = await CliApplication.RunAsync([.. args], stdout, stderr, timeout.Token);
+        // No time limit here: a slow machine is not a failure; a hang is caught by the test command's hang timeout.
+        var code = await CliApplication.RunAsync([.. args], stdout, stderr, CancellationToken.None);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 
@@ -161,7 +173,7 @@ public sealed class CliProcess : IDisposable
 
     private CliProcess(Process process) => _process = process;
 
-    public static CliProcess Start(IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    public static CliProcess Start(IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string> environment, string? cliDll = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -170,7 +182,7 @@ public sealed class CliProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(Repo.CliDll());
+        info.ArgumentList.Add(cliDll ?? Repo.CliDll());
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
@@ -194,6 +206,17 @@ public sealed class CliProcess : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Completes when the process has exited and its output has been read to the end.</summary>
+    public Task WaitForExitAsync() => _process.WaitForExitAsync();
+
+    /// <summary>SIGINT, what Ctrl-C in a terminal sends.</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        Assert.True(kill.ExitCode == 0, $"kill -INT {_process.Id} failed with exit {kill.ExitCode}");
+    }
 
     public int ExitCode => _process.ExitCode;
 
