@@ -24,6 +24,9 @@ public sealed record GateVerdict
 
     public required string RunDirectory { get; init; }
 
+    /// <summary>Full path of the comparison.json judged, or null.</summary>
+    public required string? ComparisonPath { get; init; }
+
     /// <summary>SHA-256 of the canonical JSON of <see cref="Evaluation"/>.</summary>
     public required string VerdictSha256 { get; init; }
 
