@@ -152,7 +152,7 @@ public static class GateEvaluator
                 "==" => observed == threshold,
                 _ => observed != threshold,
             };
-            return new Outcome(holds, JsonValue.Create(observed), text, $"{Format(observed)} {(holds ? "" : "not ")}{condition.Operator} {condition.ThresholdText}");
+            return new Outcome(holds, JsonValue.Create(observed), text, $"{Format(observed)} {(holds ? "" : "is not ")}{condition.Operator} {condition.ThresholdText}");
         }
 
         var same = condition.Threshold switch
@@ -165,7 +165,7 @@ public static class GateEvaluator
                 : throw TypeError(condition, value, "a string"),
         };
         var equal = condition.Operator == "==" ? same : !same;
-        return new Outcome(equal, value.DeepClone(), text, $"{text} {(equal ? "" : "not ")}{condition.Operator} {condition.ThresholdText}");
+        return new Outcome(equal, value.DeepClone(), text, $"{text} {(equal ? "" : "is not ")}{condition.Operator} {condition.ThresholdText}");
     }
 
     /// <summary>The value at <paramref name="path"/>, its text for a reviewer, or why it is absent.</summary>
@@ -238,7 +238,7 @@ public static class GateEvaluator
             && lo.GetValueKind() == JsonValueKind.Number && hi.GetValueKind() == JsonValueKind.Number)
         {
             var method = metric["method"] is JsonValue m && m.GetValueKind() == JsonValueKind.String ? m.GetValue<string>() : "CI";
-            parts.Add($"{method} {Format(lo.GetValue<double>())}–{Format(hi.GetValue<double>())}");
+            parts.Add($"{method} {Format(lo.GetValue<double>())} to {Format(hi.GetValue<double>())}");
         }
 
         if (metric["n"] is JsonValue n && n.GetValueKind() == JsonValueKind.Number)
