@@ -32,11 +32,13 @@ public sealed partial class RunStore
         """;
 
     /// <summary>
-    /// Appends the run's next sign-off in one immediate transaction: <paramref name="build"/> gets the run's latest
-    /// row (null for the first) and the next index, and returns the sealed row to insert. Two signers at once are
-    /// serialised, so the chain never forks.
+    /// Appends the run's next sign-off in one immediate transaction: <paramref name="build"/> gets the run's rows so far
+    /// (in order) and returns the sealed row to insert, or throws to append nothing. Two signers at once are
+    /// serialised, so the chain never forks. <paramref name="beforeCommit"/> runs after the insert and before the
+    /// commit, still holding the store's write lock: a copy written there (the run folder's mirror) is written in the
+    /// same order as the store's, even with several signers at once; if it throws, nothing is committed.
     /// </summary>
-    public SignoffRow AppendSignoff(string runId, Func<SignoffRow?, long, SignoffRow> build)
+    public SignoffRow AppendSignoff(string runId, Func<IReadOnlyList<SignoffRow>, SignoffRow> build, Action<SignoffRow>? beforeCommit = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         ArgumentNullException.ThrowIfNull(build);
@@ -44,8 +46,7 @@ public sealed partial class RunStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var tx = _connection.BeginTransaction(deferred: false);
-            var existing = ReadSignoffsLocked(runId, tx);
-            var row = build(existing.LastOrDefault(), existing.Count);
+            var row = build(ReadSignoffsLocked(runId, tx));
             using var insert = Command("""
                 INSERT INTO signoffs (run_id, seq, signed_utc, signer, role, decision, meaning, comment, report_sha256,
                     results_sha256, comparison_sha256, gate_sha256, policy_sha256, prev_hash, record_hash)
@@ -54,8 +55,27 @@ public sealed partial class RunStore
                 (object?)row.ReportSha256 ?? DBNull.Value, row.ResultsSha256, (object?)row.ComparisonSha256 ?? DBNull.Value,
                 row.GateSha256, row.PolicySha256, row.PrevHash, row.RecordHash);
             insert.ExecuteNonQuery();
+            beforeCommit?.Invoke(row);
             tx.Commit();
             return row;
+        }
+    }
+
+    /// <summary>
+    /// Hands the run's sign-offs to <paramref name="read"/> while holding the store's write lock, so that a copy kept
+    /// beside the store (the mirror, written under the same lock) is read in a state consistent with the rows: a
+    /// signer writing at the same moment is never mistaken for tampering.
+    /// </summary>
+    public T ReadSignoffsConsistently<T>(string runId, Func<IReadOnlyList<SignoffRow>, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var tx = _connection.BeginTransaction(deferred: false);
+            var result = read(ReadSignoffsLocked(runId, tx));
+            tx.Rollback();
+            return result;
         }
     }
 

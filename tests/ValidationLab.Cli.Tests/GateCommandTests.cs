@@ -136,7 +136,7 @@ public sealed class GateCommandTests : IClassFixture<GateRuns>, IDisposable
 
     [Theory]
     [InlineData("operator: \"=>\"", 5, "criteria[0].operator", "unknown operator '=>'")]
-    [InlineData("threshold: high", 6, "criteria[0].threshold", "needs a number as threshold")]
+    [InlineData("threshold: high", 6, "criteria[0].threshold", "operator '>=' needs a number as threshold, not 'high'")]
     [InlineData("treshold: 0.8", 6, "criteria[0].treshold", "unknown key 'treshold'")]
     public async Task Should_Exit_2_Naming_The_Line_And_Key_Of_A_Malformed_Criterion(string badLine, int line, string key, string message)
     {

@@ -168,4 +168,23 @@ public sealed class SignoffCommandTests(GateRuns runs) : IClassFixture<GateRuns>
         SignoffSetup.Expect(role, 2);
         Assert.Contains("--role", role.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Should_Keep_One_Unbroken_Chain_When_Three_Sign_At_Once()
+    {
+        // Given
+        SignoffSetup.Expect(await _s.Gate(), 4);
+
+        // When
+        var results = await Task.WhenAll(
+            _s.Sign("Dr Ada Lovelace", "clinical_reviewer"),
+            _s.Sign("Grace Hopper", "ml_lead"),
+            _s.Sign("Dr Mary Seacole", "governance_chair"));
+
+        // Then
+        Assert.All(results, r => SignoffSetup.Expect(r, 0));
+        SignoffSetup.Expect(await _s.Verify(), 0);
+        Assert.Equal(3, File.ReadAllLines(_s.Mirror).Length);
+        SignoffSetup.Expect(await _s.Gate(), 0);
+    }
 }

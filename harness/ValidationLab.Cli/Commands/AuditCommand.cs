@@ -99,9 +99,13 @@ internal static class AuditCommand
 internal sealed record Trail(IReadOnlyList<SignoffRecord> Records, IReadOnlyList<string> Problems)
 {
     /// <summary>Reads and verifies the run's chain in <paramref name="store"/> (may be null: no store) and in the mirror.</summary>
-    public static Trail Load(RunStore? store, string runId, string runDirectory)
+    public static Trail Load(RunStore? store, string runId, string runDirectory) =>
+        store?.ReadSignoffsConsistently(runId, rows => From(rows, runId, runDirectory)) ?? From([], runId, runDirectory);
+
+    /// <summary>Verifies <paramref name="rows"/> (the store's copy) and the run folder's mirror against each other.</summary>
+    public static Trail From(IReadOnlyList<SignoffRow> rows, string runId, string runDirectory)
     {
-        var stored = store?.ReadSignoffs(runId).Select(ToRecord).ToList() ?? [];
+        var stored = rows.Select(ToRecord).ToList();
         var mirrorPath = Path.Combine(runDirectory, Evidence.Signoffs);
         var (mirror, unreadable) = SignoffMirror.Read(mirrorPath);
         var problems = new List<string>(unreadable);

@@ -25,7 +25,7 @@ internal static class GateCommand
         var run = new Option<string>("--run") { Description = "Folder of the run to judge.", Required = true };
         var baseline = new Option<string?>("--baseline") { Description = "Folder of the production run: compare with it (margin from the policy) and write comparison.json." };
         var policy = new Option<string>("--policy") { Description = "Policy file (YAML): criteria and required roles.", Required = true };
-        var output = new Option<string?>("--out") { Description = "Folder for gate.json, gate.junit.xml and gate.md. Default: the run folder." };
+        var output = new Option<string?>("--out") { Description = "Folder for gate.json, gate.junit.xml, gate.md, gate-history.jsonl (and comparison.json with --baseline). Default: the run folder." };
         var store = new Option<string?>("--store") { Description = "Run store holding the sign-offs. Default .validationlab/store.db." };
         var criteriaOnly = new Option<bool>("--criteria-only") { Description = "Judge the criteria only (CI before sign-off): exit 0 when they are met. Not a promotion decision." };
         var overwrite = new Option<bool>("--overwrite") { Description = "With --baseline: replace a comparison.json that holds a different comparison." };

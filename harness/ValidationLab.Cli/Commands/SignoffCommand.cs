@@ -71,10 +71,41 @@ internal static class SignoffCommand
 
             var console = Terminal.Create(context);
             using var runStore = RunStore.Open(AuditCommand.StorePath(parse.GetValue(store)));
-            var trail = Trail.Load(runStore, evidence.RunId, evidence.Directory);
-            if (trail.Problems.Count > 0)
+            var e = gateFile.Evaluation;
+            SignoffRow row;
+            try
             {
-                foreach (var problem in trail.Problems)
+                row = runStore.AppendSignoff(evidence.RunId, rows =>
+                {
+                    // Checked under the store's write lock, so a concurrent signer is never mistaken for tampering.
+                    var trail = Trail.From(rows, evidence.RunId, evidence.Directory);
+                    if (trail.Problems.Count > 0)
+                    {
+                        throw new BrokenChainException(trail.Problems);
+                    }
+
+                    return Trail.ToRow(new SignoffRecord
+                    {
+                        RunId = evidence.RunId,
+                        Seq = rows.Count,
+                        SignedUtc = SignoffRecord.Now(),
+                        Signer = name,
+                        Role = roleName,
+                        Decision = choice,
+                        Meaning = SignoffDecision.Meaning(choice),
+                        Comment = text,
+                        ReportSha256 = e.ReportSha256,
+                        ResultsSha256 = e.ResultsSha256,
+                        ComparisonSha256 = e.ComparisonSha256,
+                        GateSha256 = gateFile.VerdictSha256,
+                        PolicySha256 = e.PolicySha256,
+                        PrevHash = rows.Count == 0 ? SignoffRecord.Genesis : rows[^1].RecordHash,
+                    }.Sealed());
+                }, inserted => SignoffMirror.Append(Path.Combine(evidence.Directory, Evidence.Signoffs), Trail.ToRecord(inserted)));
+            }
+            catch (BrokenChainException broken)
+            {
+                foreach (var problem in broken.Problems)
                 {
                     console.MarkupLine($"[red]audit trail:[/] {Markup.Escape(problem)}");
                 }
@@ -83,26 +114,7 @@ internal static class SignoffCommand
                 return ExitCodes.EvidenceMismatch;
             }
 
-            var e = gateFile.Evaluation;
-            var row = runStore.AppendSignoff(evidence.RunId, (last, seq) => Trail.ToRow(new SignoffRecord
-            {
-                RunId = evidence.RunId,
-                Seq = seq,
-                SignedUtc = SignoffRecord.Now(),
-                Signer = name,
-                Role = roleName,
-                Decision = choice,
-                Meaning = SignoffDecision.Meaning(choice),
-                Comment = text,
-                ReportSha256 = e.ReportSha256,
-                ResultsSha256 = e.ResultsSha256,
-                ComparisonSha256 = e.ComparisonSha256,
-                GateSha256 = gateFile.VerdictSha256,
-                PolicySha256 = e.PolicySha256,
-                PrevHash = last?.RecordHash ?? SignoffRecord.Genesis,
-            }.Sealed()));
             var record = Trail.ToRecord(row);
-            SignoffMirror.Append(Path.Combine(evidence.Directory, Evidence.Signoffs), record);
 
             console.MarkupLine(Markup.Escape($"Signed {record.Label} at {record.SignedUtc}: \"{record.Meaning}\""));
             console.MarkupLine(Markup.Escape($"Record hash {record.RecordHash} (keep it: `validationlab audit verify --run DIR --head {record.RecordHash}` shows it is still there)"));
@@ -121,4 +133,10 @@ internal static class SignoffCommand
         });
         return command;
     }
+}
+
+/// <summary>The run's chain was found broken while signing: nothing is appended.</summary>
+internal sealed class BrokenChainException(IReadOnlyList<string> problems) : Exception("the sign-off chain is broken")
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
 }
