@@ -164,4 +164,24 @@ public sealed class AuditCommandTests(GateRuns runs) : IClassFixture<GateRuns>, 
         SignoffSetup.Expect(with, 5);
         Assert.Contains($"no record with hash {head} is in the chain", Flat(with), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Should_Verify_A_Run_Folder_That_Moved_And_A_Policy_Given_Where_It_Is_Now()
+    {
+        // Given: the signed run and its policy moved elsewhere
+        await _s.GateAndSignAllAsync();
+        var moved = GateRuns.Copy(_s.Run, _s.Dir, "moved");
+        Directory.Delete(_s.Run, recursive: true);
+        var policy = _s.Dir.Combine("policies-moved.yaml");
+        File.Move(_s.PolicyPath, policy);
+
+        // When
+        var lost = await CliRunner.RunAsync("audit", "verify", "--store", _s.Store, "--run", moved);
+        var found = await CliRunner.RunAsync("audit", "verify", "--store", _s.Store, "--run", moved, "--policy", policy);
+
+        // Then
+        SignoffSetup.Expect(lost, 5);
+        Assert.Contains("is no longer there, so it cannot be checked", Flat(lost), StringComparison.Ordinal);
+        SignoffSetup.Expect(found, 0);
+    }
 }

@@ -18,10 +18,11 @@ internal static class AuditCommand
     {
         var store = new Option<string?>("--store") { Description = "Run store holding the sign-offs. Default .validationlab/store.db." };
         var run = new Option<string?>("--run") { Description = "Run folder: also check its signoffs.jsonl mirror and the evidence its gate.json judged." };
+        var policy = new Option<string?>("--policy") { Description = "The policy file, when it moved since the gate read it (default: where gate.json says it was)." };
         var head = new Option<string?>("--head") { Description = "A record hash printed at signing: fails if that record is no longer in the chain (detects removal of the newest records)." };
         var verify = new Command("verify", "Verify the sign-off hash chain (store and mirror) and the evidence the gate judged; exit 5 naming what changed.")
         {
-            store, run, head,
+            store, run, policy, head,
         };
         verify.SetAction(parse =>
         {
@@ -45,7 +46,7 @@ internal static class AuditCommand
                     var gatePath = Path.Combine(evidence.Directory, Evidence.Gate);
                     if (File.Exists(gatePath))
                     {
-                        problems.AddRange(GateFile.Read(gatePath).Changes());
+                        problems.AddRange(GateFile.Read(gatePath).Changes(evidence.Directory, parse.GetValue(policy)));
                     }
                     else
                     {

@@ -60,7 +60,10 @@ internal static class GateCommand
                 var storePath = AuditCommand.StorePath(parse.GetValue(store));
                 using var runStore = File.Exists(storePath) ? RunStore.Open(storePath) : null;
                 var trail = Trail.Load(runStore, evidence.RunId, evidence.Directory);
-                signoffs = SignoffEvaluator.Evaluate(evaluation.RequiredRoles, trail.Records, evaluation, digest, trail.Problems);
+                var problems = runStore is null && File.Exists(Path.Combine(evidence.Directory, Evidence.Signoffs))
+                    ? [$"the run has sign-offs ({Evidence.Signoffs}) but there is no run store at {storePath} to check them against (pass --store)", .. trail.Problems]
+                    : trail.Problems;
+                signoffs = SignoffEvaluator.Evaluate(evaluation.RequiredRoles, trail.Records, evaluation, digest, problems);
             }
 
             var verdictName = !evaluation.CriteriaPassed ? "criteria_not_met"

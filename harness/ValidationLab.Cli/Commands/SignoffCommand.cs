@@ -63,7 +63,7 @@ internal static class SignoffCommand
                 throw new InputException($"this gate verdict is for run {gateFile.Evaluation.RunId}, not {evidence.RunId}", gatePath, field: "--gate");
             }
 
-            var changes = gateFile.Changes();
+            var changes = gateFile.Changes(evidence.Directory);
             if (changes.Count > 0)
             {
                 throw new InputException($"the evidence changed since it was gated, so this would sign something nobody gated: {string.Join("; ", changes)}. Run the gate again, review, then sign", gatePath);
