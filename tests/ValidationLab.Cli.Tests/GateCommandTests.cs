@@ -223,6 +223,10 @@ public sealed class GateCommandTests : IClassFixture<GateRuns>, IDisposable
         var criterion = GateJson(_run)["evaluation"]!["criteria"]![0]!;
         Assert.Contains("slices.medqa.accuracy: 0.12 is not <= 0.05", criterion["why"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(2, criterion["elements"]!.AsArray().Count);
+
+        // And: the verdict reads back with the same digest (what a signature binds), elements and all
+        var sign = await CliRunner.RunAsync("signoff", "--run", _run, "--as", "Dr Ada Lovelace", "--role", "clinical_reviewer", "--decision", "reject", "--comment", "The female slice trails.", "--store", Store);
+        Assert.True(sign.ExitCode == 0, sign.ToString());
     }
 
     [Fact]
@@ -315,5 +319,31 @@ public sealed class GateCommandTests : IClassFixture<GateRuns>, IDisposable
         Assert.True(criteria["error_rate"]);
         Assert.True(criteria["no_significant_slice_gap"]);
         Assert.Equal(["clinical_reviewer", "ml_lead", "governance_chair"], GateJson(_run)["evaluation"]!["required_roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Should_Keep_A_Different_Comparison_Json_Unless_Told_To_Overwrite()
+    {
+        // Given: a comparison at margin 0.30 in the run folder
+        string Policy(string margin) => _dir.Write($"policy-{margin}.yaml", $$"""
+            name: cmp
+            comparison: {margin: {{margin}}}
+            criteria:
+              - {name: ni, path: comparison.suites.medqa.non_inferiority.passed, operator: "==", threshold: true}
+            """);
+        SignoffSetup.Expect(await Gate(Policy("0.30"), "--baseline", _runs.Production), 0);
+        var first = File.ReadAllBytes(Path.Combine(_run, "comparison.json"));
+
+        // When: the same baseline at another margin
+        var refused = await Gate(Policy("0.01"), "--baseline", _runs.Production);
+        var kept = File.ReadAllBytes(Path.Combine(_run, "comparison.json"));
+        var replaced = await Gate(Policy("0.01"), "--baseline", _runs.Production, "--overwrite");
+
+        // Then
+        SignoffSetup.Expect(refused, 2);
+        Assert.Contains("a different comparison.json is already there", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(first, kept);
+        SignoffSetup.Expect(replaced, 4);
+        Assert.Equal(0.01, JsonNode.Parse(File.ReadAllText(Path.Combine(_run, "comparison.json")))!["margin"]!.GetValue<double>());
     }
 }

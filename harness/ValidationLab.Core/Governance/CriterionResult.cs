@@ -32,6 +32,3 @@ public sealed record CriterionResult
     /// <summary>For <c>all</c>/<c>any</c> criteria: every element checked.</summary>
     public IReadOnlyList<ElementResult>? Elements { get; init; }
 }
-
-/// <summary>One element of a collection criterion.</summary>
-public sealed record ElementResult(string Path, bool Applicable, bool Passed, string ObservedText, string Why);

@@ -41,32 +41,3 @@ public sealed record GateVerdict
     /// <summary>The digest of the evaluation as found in a gate.json file (for verification).</summary>
     public static string Digest(JsonNode? evaluation) => CanonicalJson.Sha256(evaluation);
 }
-
-/// <summary>The criteria judged over exactly these files (SHA-256 of each).</summary>
-public sealed record GateEvaluation
-{
-    public required string RunId { get; init; }
-
-    public required string PolicyName { get; init; }
-
-    public required string PolicySha256 { get; init; }
-
-    public required string ResultsSha256 { get; init; }
-
-    public required string? ComparisonSha256 { get; init; }
-
-    /// <summary>Fingerprint of report.html (see <see cref="Evidence.ReportSha256"/>), null when the run has none.</summary>
-    public required string? ReportSha256 { get; init; }
-
-    public required IReadOnlyList<string> RequiredRoles { get; init; }
-
-    public required bool CriteriaPassed { get; init; }
-
-    public required IReadOnlyList<CriterionResult> Criteria { get; init; }
-}
-
-/// <summary>Whether every required role approved this exact evidence, and the audit trail's integrity.</summary>
-public sealed record SignoffState(IReadOnlyList<string> RequiredRoles, IReadOnlyList<RoleState> Roles, bool Complete, IReadOnlyList<string> AuditProblems);
-
-/// <summary>One required role: <c>approved</c>, <c>missing</c>, <c>stale</c>, <c>rejected</c> or <c>conditional</c>.</summary>
-public sealed record RoleState(string Role, string State, string? Signer, string? SignedUtc, string Why);
