@@ -346,4 +346,42 @@ public sealed class GateCommandTests : IClassFixture<GateRuns>, IDisposable
         SignoffSetup.Expect(replaced, 4);
         Assert.Equal(0.01, JsonNode.Parse(File.ReadAllText(Path.Combine(_run, "comparison.json")))!["margin"]!.GetValue<double>());
     }
+
+    [Fact]
+    public async Task Should_Judge_Any_Over_A_Collection_And_Skip_A_Criterion_Whose_When_Does_Not_Hold()
+    {
+        // Given: breakdown accuracies step1 0.2727 and step2&3 0.2857; no item errored
+        var policy = _dir.Write("policy.yaml", """
+            name: any
+            criteria:
+              - name: some_step_above_0_28
+                any: suites.medqa.breakdowns.meta_info.*
+                path: accuracy
+                operator: ">"
+                threshold: 0.28
+              - name: some_step_above_half
+                any: suites.medqa.breakdowns.meta_info.*
+                path: accuracy
+                operator: ">"
+                threshold: 0.5
+              - name: errors_explained
+                when: {path: suites.medqa.counts.errored, operator: ">", threshold: 0}
+                path: suites.medqa.metrics.errored
+                operator: "<"
+                threshold: 0
+            """);
+
+        // When
+        var result = await Gate(policy);
+
+        // Then
+        Assert.True(result.ExitCode == 4, result.ToString());
+        var criteria = GateJson(_run)["evaluation"]!["criteria"]!.AsArray();
+        Assert.True(criteria[0]!["passed"]!.GetValue<bool>());
+        Assert.Equal("holds for suites.medqa.breakdowns.meta_info.step2&3", criteria[0]!["why"]!.GetValue<string>());
+        Assert.False(criteria[1]!["passed"]!.GetValue<bool>());
+        Assert.Equal("holds for no applicable element", criteria[1]!["why"]!.GetValue<string>());
+        Assert.True(criteria[2]!["passed"]!.GetValue<bool>());
+        Assert.StartsWith("not applicable", criteria[2]!["why"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }
