@@ -26,6 +26,9 @@ public static class CliApplication
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(CompareCommand.Create(context));
         root.Subcommands.Add(ListCommand.Create(context));
+        root.Subcommands.Add(GateCommand.Create(context));
+        root.Subcommands.Add(SignoffCommand.Create(context));
+        root.Subcommands.Add(AuditCommand.Create(context));
         return root;
     }
 

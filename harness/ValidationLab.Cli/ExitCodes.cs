@@ -15,6 +15,12 @@ public static class ExitCodes
     /// <summary>The run completed and its results were written, but it broke a limit (max_error_rate).</summary>
     public const int RunFailed = 3;
 
+    /// <summary>`gate`: the run is not promotable (a criterion is not met, or a required sign-off is missing, stale or not an approval).</summary>
+    public const int NotPromotable = 4;
+
+    /// <summary>`audit verify` (and `signoff`): a sign-off record was edited, reordered or deleted, or evidence changed after it was gated.</summary>
+    public const int EvidenceMismatch = 5;
+
     /// <summary>Cancelled by the user (Ctrl-C); nothing was written.</summary>
     public const int Cancelled = 130;
 }

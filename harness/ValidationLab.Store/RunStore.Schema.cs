@@ -64,8 +64,11 @@ public sealed partial class RunStore
                 cache_key TEXT NOT NULL,
                 PRIMARY KEY (run_id, suite, item_id, request_id)
             );
-            PRAGMA user_version = 1;
             """;
+        cmd.ExecuteNonQuery();
+
+        // Version 2: the append-only sign-off table (RunStore.Signoffs.cs).
+        cmd.CommandText = SignoffsDdl + $"PRAGMA user_version = {SchemaVersion};";
         cmd.ExecuteNonQuery();
         tx.Commit();
     }

@@ -19,7 +19,7 @@ namespace ValidationLab.Store;
 public sealed partial class RunStore : IDisposable
 {
     /// <summary>The schema this code writes (SQLite <c>user_version</c>); older stores are migrated on open.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private readonly SqliteConnection _connection;
     private readonly SqliteConnection _readConnection;

@@ -1,0 +1,128 @@
+using Microsoft.Data.Sqlite;
+
+namespace ValidationLab.Store;
+
+// RunStore: the append-only sign-off table (schema version 2). Rows are never updated or deleted by ValidationLab;
+// triggers refuse it, so an edit needs deliberate SQL (and is then found by `validationlab audit verify`).
+public sealed partial class RunStore
+{
+    private const string SignoffsDdl = """
+        CREATE TABLE IF NOT EXISTS signoffs (
+            run_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            signed_utc TEXT NOT NULL,
+            signer TEXT NOT NULL,
+            role TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            meaning TEXT NOT NULL,
+            comment TEXT NOT NULL,
+            report_sha256 TEXT,
+            results_sha256 TEXT NOT NULL,
+            comparison_sha256 TEXT,
+            gate_sha256 TEXT NOT NULL,
+            policy_sha256 TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            record_hash TEXT NOT NULL,
+            UNIQUE (run_id, seq)
+        );
+        CREATE TRIGGER IF NOT EXISTS signoffs_no_update BEFORE UPDATE ON signoffs
+        BEGIN SELECT RAISE(ABORT, 'sign-off records are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS signoffs_no_delete BEFORE DELETE ON signoffs
+        BEGIN SELECT RAISE(ABORT, 'sign-off records are append-only'); END;
+        """;
+
+    /// <summary>
+    /// Appends the run's next sign-off in one immediate transaction: <paramref name="build"/> gets the run's rows so far
+    /// (in order) and returns the sealed row to insert, or throws to append nothing. Two signers at once are
+    /// serialised, so the chain never forks. <paramref name="beforeCommit"/> runs after the insert and before the
+    /// commit, still holding the store's write lock: a copy written there (the run folder's mirror) is written in the
+    /// same order as the store's, even with several signers at once; if it throws, nothing is committed.
+    /// </summary>
+    public SignoffRow AppendSignoff(string runId, Func<IReadOnlyList<SignoffRow>, SignoffRow> build, Action<SignoffRow>? beforeCommit = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentNullException.ThrowIfNull(build);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var tx = _connection.BeginTransaction(deferred: false);
+            var row = build(ReadSignoffsLocked(runId, tx));
+            using var insert = Command("""
+                INSERT INTO signoffs (run_id, seq, signed_utc, signer, role, decision, meaning, comment, report_sha256,
+                    results_sha256, comparison_sha256, gate_sha256, policy_sha256, prev_hash, record_hash)
+                VALUES ($a, $b, $c, $d, $e, $f, $g, $h, $i, $j, $k, $l, $m, $n, $o)
+                """, tx, row.RunId, row.Seq, row.SignedUtc, row.Signer, row.Role, row.Decision, row.Meaning, row.Comment,
+                (object?)row.ReportSha256 ?? DBNull.Value, row.ResultsSha256, (object?)row.ComparisonSha256 ?? DBNull.Value,
+                row.GateSha256, row.PolicySha256, row.PrevHash, row.RecordHash);
+            insert.ExecuteNonQuery();
+            beforeCommit?.Invoke(row);
+            tx.Commit();
+            return row;
+        }
+    }
+
+    /// <summary>
+    /// Hands the run's sign-offs to <paramref name="read"/> while holding the store's write lock, so that a copy kept
+    /// beside the store (the mirror, written under the same lock) is read in a state consistent with the rows: a
+    /// signer writing at the same moment is never mistaken for tampering.
+    /// </summary>
+    public T ReadSignoffsConsistently<T>(string runId, Func<IReadOnlyList<SignoffRow>, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var tx = _connection.BeginTransaction(deferred: false);
+            var result = read(ReadSignoffsLocked(runId, tx));
+            tx.Rollback();
+            return result;
+        }
+    }
+
+    /// <summary>The run's sign-offs in the order they were appended (SQLite rowid), as stored.</summary>
+    public IReadOnlyList<SignoffRow> ReadSignoffs(string runId)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return ReadSignoffsLocked(runId, null);
+        }
+    }
+
+    /// <summary>Every run that has a sign-off.</summary>
+    public IReadOnlyList<string> SignedRuns()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var cmd = Command("SELECT DISTINCT run_id FROM signoffs ORDER BY run_id", null);
+            using var r = cmd.ExecuteReader();
+            var runs = new List<string>();
+            while (r.Read())
+            {
+                runs.Add(r.GetString(0));
+            }
+
+            return runs;
+        }
+    }
+
+    private List<SignoffRow> ReadSignoffsLocked(string runId, SqliteTransaction? tx)
+    {
+        using var cmd = Command("""
+            SELECT run_id, seq, signed_utc, signer, role, decision, meaning, comment, report_sha256, results_sha256,
+                comparison_sha256, gate_sha256, policy_sha256, prev_hash, record_hash
+            FROM signoffs WHERE run_id = $a ORDER BY rowid
+            """, tx, runId);
+        using var r = cmd.ExecuteReader();
+        var rows = new List<SignoffRow>();
+        while (r.Read())
+        {
+            string? N(int i) => r.IsDBNull(i) ? null : r.GetString(i);
+            rows.Add(new SignoffRow(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+                r.GetString(6), r.GetString(7), N(8), r.GetString(9), N(10), r.GetString(11), r.GetString(12), r.GetString(13), r.GetString(14)));
+        }
+
+        return rows;
+    }
+}
