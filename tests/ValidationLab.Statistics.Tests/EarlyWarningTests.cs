@@ -195,6 +195,39 @@ public sealed class EarlyWarningTests
         Assert.Equal(expected[1], result.Estimate.High, 0.015);
     }
 
+    [Theory]
+    [InlineData(BootstrapInterval.Percentile)]
+    [InlineData(BootstrapInterval.BCa)]
+    public void SharedBootstrap_Should_Equal_Separate_Cluster_Bootstraps_Replicate_For_Replicate(BootstrapInterval interval)
+    {
+        // Given
+        var options = new BootstrapOptions { Resamples = 300, Seed = 99, Interval = interval };
+        var names = new[] { "auroc", "calibration_slope", "lead_time_median_hours", "ppv_units" };
+        var statistics = names.Select(n => Statistic(n, Ref.D("threshold"))).ToArray();
+
+        // When
+        var shared = SharedBootstrap.Cluster(Data.Set.Patients, statistics, options);
+
+        // Then
+        for (int k = 0; k < names.Length; k++)
+        {
+            var separate = Bootstrap.Cluster(Data.Set.Patients, statistics[k], options);
+            Assert.Equal(separate.Estimate, shared[k].Result!.Estimate);
+            Assert.Equal(separate.StandardError, shared[k].Result!.StandardError);
+            Assert.Equal(separate.InvalidResamples, shared[k].Result!.InvalidResamples);
+        }
+    }
+
+    [Fact]
+    public void SharedBootstrap_Should_Report_An_Undefined_Statistic_Instead_Of_Throwing()
+    {
+        var outcomes = SharedBootstrap.Cluster([0, 1, 2], [_ => double.NaN, WeightedMetrics.Mean([1.0, 2.0, 3.0])], new BootstrapOptions { Resamples = 50 });
+        Assert.True(double.IsNaN(outcomes[0].Point));
+        Assert.NotNull(outcomes[0].Problem);
+        Assert.Equal(2.0, outcomes[1].Point);
+        Assert.NotNull(outcomes[1].Result);
+    }
+
     internal static WeightedStatistic Statistic(string metric, double threshold)
     {
         var s = Data.Set;

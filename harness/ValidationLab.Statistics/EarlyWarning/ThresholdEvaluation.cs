@@ -26,6 +26,15 @@ public sealed class ThresholdEvaluation
     private readonly int[] _detectedByLead;   // detected units sorted by lead time
     private readonly double[] _unitLead;
 
+    // 0/1 indicators as doubles so that every statistic is a branch-free weighted sum over arrays.
+    private readonly double[] _one;
+    private readonly double[] _labelValue;
+    private readonly double[] _alertValue;
+    private readonly double[] _alertPositiveValue;
+    private readonly double[] _unitPositiveValue;
+    private readonly double[] _unitDetectedValue;
+    private readonly double[] _unitAlertedValue;
+
     /// <summary>Marks the alerts at <paramref name="threshold"/> and, per unit, whether and when it alerted before its onset.</summary>
     public ThresholdEvaluation(DecisionPointSet set, double threshold)
     {
@@ -67,6 +76,13 @@ public sealed class ThresholdEvaluation
         }
 
         _detectedByLead = Enumerable.Range(0, units).Where(u => _unitDetected[u]).OrderBy(u => _unitLead[u]).ThenBy(u => u).ToArray();
+        _one = Enumerable.Repeat(1.0, n).ToArray();
+        _labelValue = set.Labels.Select(l => l ? 1.0 : 0.0).ToArray();
+        _alertValue = _alerted.Select(a => a ? 1.0 : 0.0).ToArray();
+        _alertPositiveValue = Enumerable.Range(0, n).Select(i => _alerted[i] && set.Labels[i] ? 1.0 : 0.0).ToArray();
+        _unitPositiveValue = set.UnitOnset.Select(o => double.IsNaN(o) ? 0.0 : 1.0).ToArray();
+        _unitDetectedValue = _unitDetected.Select(d => d ? 1.0 : 0.0).ToArray();
+        _unitAlertedValue = _unitAlerted.Select(a => a ? 1.0 : 0.0).ToArray();
         Alerts = _alerted.Count(a => a);
         AlertedUnits = _unitAlerted.Count(a => a);
         DetectedUnits = _detectedByLead.Length;
@@ -85,38 +101,29 @@ public sealed class ThresholdEvaluation
     public int DetectedUnits { get; }
 
     /// <summary>Alerted decision points / decision points.</summary>
-    public WeightedStatistic AlertRate => w => Ratio(w, i => _alerted[i], _ => true);
+    public WeightedStatistic AlertRate => w => Sums(w, _alertValue, _one);
 
     /// <summary>Units alerted at or before their onset / units with an onset.</summary>
-    public WeightedStatistic SensitivityUnits => w => UnitRatio(w, u => _unitDetected[u], u => !double.IsNaN(_set.UnitOnset[u]));
+    public WeightedStatistic SensitivityUnits => w => UnitSums(w, _unitDetectedValue, _unitPositiveValue);
 
     /// <summary>Positive alerted decision points / alerted decision points.</summary>
-    public WeightedStatistic PpvAlerts => w => Ratio(w, i => _set.Labels[i], i => _alerted[i]);
+    public WeightedStatistic PpvAlerts => w => Sums(w, _alertPositiveValue, _alertValue);
 
     /// <summary>Units alerted at or before their onset / units alerted at least once.</summary>
-    public WeightedStatistic PpvUnits => w => UnitRatio(w, u => _unitDetected[u], u => _unitAlerted[u]);
+    public WeightedStatistic PpvUnits => w => UnitSums(w, _unitDetectedValue, _unitAlertedValue);
 
     /// <summary>1 / alert PPV; NaN when no alert is positive.</summary>
     public WeightedStatistic NumberNeededToEvaluate => w =>
     {
-        double ppv = Ratio(w, i => _set.Labels[i], i => _alerted[i]);
+        double ppv = Sums(w, _alertPositiveValue, _alertValue);
         return ppv > 0.0 ? 1.0 / ppv : double.NaN;
     };
 
     /// <summary>Alerted decision points per 100 days of covered stay.</summary>
     public WeightedStatistic AlertsPer100PatientDays => w =>
     {
-        double alerts = 0.0, hours = 0.0;
-        for (int i = 0; i < _set.Count; i++)
-        {
-            hours += w[i] * _set.ExposureHours[i];
-            if (_alerted[i])
-            {
-                alerts += w[i];
-            }
-        }
-
-        return hours > 0.0 ? alerts / (hours / 24.0) * 100.0 : double.NaN;
+        double perHour = Sums(w, _alertValue, _set.ExposureHours);
+        return double.IsNaN(perHour) ? double.NaN : perHour * 24.0 * 100.0;
     };
 
     /// <summary>Median lead time of detected units; with frequency weights, the median of the expanded sample (numpy).</summary>
@@ -186,60 +193,44 @@ public sealed class ThresholdEvaluation
             return double.NaN;
         }
 
-        double n = 0.0, tp = 0.0, fp = 0.0, events = 0.0;
-        for (int i = 0; i < _set.Count; i++)
+        // Treat-all: every decision point is treated, so TP = events and FP = non-events.
+        double[] truePositive = model ? _alertPositiveValue : _labelValue;
+        double[] treated = model ? _alertValue : _one;
+        double n = 0.0, tp = 0.0, all = 0.0;
+        for (int i = 0; i < w.Length; i++)
         {
             n += w[i];
-            bool treated = !model || _alerted[i];
-            if (_set.Labels[i])
-            {
-                events += w[i];
-                if (treated)
-                {
-                    tp += w[i];
-                }
-            }
-            else if (treated)
-            {
-                fp += w[i];
-            }
+            tp += w[i] * truePositive[i];
+            all += w[i] * treated[i];
         }
 
+        double fp = all - tp;
         return n > 0.0 ? (tp / n) - (fp / n * (pt / (1.0 - pt))) : double.NaN;
     }
 
-    private double Ratio(ReadOnlySpan<int> w, Func<int, bool> hit, Func<int, bool> counted)
+    /// <summary>Σ w·numerator / Σ w·denominator over decision points (NaN when the denominator is 0).</summary>
+    private static double Sums(ReadOnlySpan<int> w, double[] numerator, double[] denominator)
     {
         double hits = 0.0, total = 0.0;
-        for (int i = 0; i < _set.Count; i++)
+        for (int i = 0; i < w.Length; i++)
         {
-            if (counted(i))
-            {
-                total += w[i];
-                if (hit(i))
-                {
-                    hits += w[i];
-                }
-            }
+            hits += w[i] * numerator[i];
+            total += w[i] * denominator[i];
         }
 
         return total > 0.0 ? hits / total : double.NaN;
     }
 
-    private double UnitRatio(ReadOnlySpan<int> w, Func<int, bool> hit, Func<int, bool> counted)
+    /// <summary>The same over units, each weighted by the weight of its representative decision point.</summary>
+    private double UnitSums(ReadOnlySpan<int> w, double[] numerator, double[] denominator)
     {
+        int[] representative = _set.UnitFirstItem;
         double hits = 0.0, total = 0.0;
-        for (int u = 0; u < _set.UnitCount; u++)
+        for (int u = 0; u < representative.Length; u++)
         {
-            if (counted(u))
-            {
-                double weight = w[_set.UnitFirstItem[u]];
-                total += weight;
-                if (hit(u))
-                {
-                    hits += weight;
-                }
-            }
+            int weight = w[representative[u]];
+            hits += weight * numerator[u];
+            total += weight * denominator[u];
         }
 
         return total > 0.0 ? hits / total : double.NaN;

@@ -31,18 +31,18 @@ public static class WeightedCalibration
     /// <summary>Calibration intercept a of logit P(y) = a + logit(p) (calibration-in-the-large; 0 is perfect).</summary>
     public static WeightedStatistic Intercept(double[] probabilities, bool[] outcomes)
     {
-        double[] x = Logits(probabilities, outcomes);
-        return weights => FitIntercept(x, outcomes, weights);
+        var groups = LogitGroups.From(Logits(probabilities, outcomes), outcomes);
+        return weights => groups.Fit(weights, FitIntercept);
     }
 
     /// <summary>Calibration slope b of logit P(y) = a' + b·logit(p) (1 is perfect; below 1, predictions too extreme).</summary>
     public static WeightedStatistic Slope(double[] probabilities, bool[] outcomes)
     {
-        double[] x = Logits(probabilities, outcomes);
-        return weights => FitSlope(x, outcomes, weights);
+        var groups = LogitGroups.From(Logits(probabilities, outcomes), outcomes);
+        return weights => groups.Fit(weights, FitSlope);
     }
 
-    private static double FitIntercept(double[] x, bool[] y, ReadOnlySpan<int> weights)
+    private static double FitIntercept(double[] x, bool[] y, ReadOnlySpan<double> weights)
     {
         if (!BothClasses(y, weights))
         {
@@ -55,7 +55,7 @@ public static class WeightedCalibration
             double g = 0.0, h = 0.0;
             for (int i = 0; i < x.Length; i++)
             {
-                if (weights[i] == 0)
+                if (weights[i] == 0.0)
                 {
                     continue;
                 }
@@ -81,7 +81,7 @@ public static class WeightedCalibration
         return double.NaN;
     }
 
-    private static double FitSlope(double[] x, bool[] y, ReadOnlySpan<int> weights)
+    private static double FitSlope(double[] x, bool[] y, ReadOnlySpan<double> weights)
     {
         if (!BothClasses(y, weights))
         {
@@ -95,8 +95,8 @@ public static class WeightedCalibration
             double g0 = 0.0, g1 = 0.0, h00 = 0.0, h01 = 0.0, h11 = 0.0;
             for (int i = 0; i < x.Length; i++)
             {
-                int w = weights[i];
-                if (w == 0)
+                double w = weights[i];
+                if (w == 0.0)
                 {
                     continue;
                 }
@@ -135,12 +135,12 @@ public static class WeightedCalibration
         return double.NaN;
     }
 
-    private static bool BothClasses(bool[] y, ReadOnlySpan<int> weights)
+    private static bool BothClasses(bool[] y, ReadOnlySpan<double> weights)
     {
         bool events = false, nonEvents = false;
         for (int i = 0; i < y.Length && !(events && nonEvents); i++)
         {
-            if (weights[i] > 0)
+            if (weights[i] > 0.0)
             {
                 events |= y[i];
                 nonEvents |= !y[i];

@@ -32,6 +32,7 @@ public static partial class RiskAggregator
                     add.Add("sensitivity_units", at.SensitivityUnits, MetricKind.Proportion, slice.Set.PositiveUnitCount, "no unit had the outcome");
                 }
 
+                add.Compute();
                 byValue[group.Key] = metrics;
             }
 

@@ -69,6 +69,7 @@ public static partial class RiskAggregator
             notes.Add("No threshold or target alert rate was set: alert metrics (sensitivity, PPV, alert burden, lead time, net benefit) are not reported.");
         }
 
+        add.Compute();
         AddDecisionCurves(set, curves);
         notes.Add("Decision points of one patient are correlated: every interval resamples whole patients (cluster bootstrap); n is decision points (or units where stated), clusters is patients.");
         var breakdowns = Breakdowns(data, threshold, options);
