@@ -184,6 +184,30 @@ public sealed class RiskAggregatorTests
     }
 
     [Fact]
+    public void Roc_Curve_Should_Be_Thinned_On_Large_Cohorts_Keeping_Both_Ends()
+    {
+        // Given: 1500 distinct scores
+        var rows = Enumerable.Range(0, 1500).Select(i => Rows[0] with
+        {
+            ItemId = $"x{i}",
+            PatientId = $"p{i % 300}",
+            UnitId = $"u{i % 300}",
+            Score = i / 1500.0,
+            Label = i % 3 == 0,
+            Onset = null,
+        }).ToList();
+
+        // When
+        var roc = RiskAggregator.Aggregate("risk", "replay", Counts, rows, new RiskAggregationOptions { BootstrapResamples = 0 }).Curves["roc"];
+
+        // Then
+        Assert.Equal(501, roc.Points.Count);
+        Assert.Equal((0.0, 0.0, "no alert"), (roc.Points[0].X, roc.Points[0].Y, roc.Points[0].Label));
+        Assert.Equal((1.0, 1.0), (roc.Points[^1].X, roc.Points[^1].Y));
+        Assert.All(roc.Points.Zip(roc.Points.Skip(1)), p => Assert.True(p.Second.X >= p.First.X && p.Second.Y >= p.First.Y));
+    }
+
+    [Fact]
     public void No_Usable_Item_Should_Give_An_Empty_Result_With_A_Note()
     {
         var errored = Rows.Take(3).Select(r => r with { Status = ItemStatus.Errored }).ToList();
