@@ -166,6 +166,22 @@ public sealed class EarlyWarningTests
     }
 
     [Fact]
+    public void A_Unit_With_Onset_Before_Its_First_Decision_Point_Should_Not_Count_As_A_Missed_Positive()
+    {
+        // Given: unit 0 has its onset (t=1) before its only decision point (t=2); unit 1 is detected at t=0, onset t=10
+        var set = new DecisionPointSet([0.1, 0.9], [false, true], [0, 1], [0, 1], [2, 0], [1, 10], [12, 12]);
+
+        // When
+        var at = new ThresholdEvaluation(set, 0.5);
+
+        // Then
+        Assert.Equal(1, set.UnitsWithOnsetBeforeFirstDecisionPoint);
+        Assert.Equal(1, set.PositiveUnitCount);
+        Assert.Equal(1.0, at.SensitivityUnits(Ones(2)));
+        Assert.Equal(10.0, at.MedianLeadTimeHours(Ones(2)));
+    }
+
+    [Fact]
     public void Threshold_Metrics_Should_Be_NaN_When_Undefined()
     {
         // Given: no unit has an onset and nothing alerts

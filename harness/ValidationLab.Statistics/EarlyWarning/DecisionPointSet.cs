@@ -53,6 +53,7 @@ public sealed class DecisionPointSet
         var first = new List<int>();
         var onset = new List<double>();
         var patientOfUnit = new List<int>();
+        var firstTime = new List<double>();
         for (int i = 0; i < n; i++)
         {
             if (!dense.TryGetValue(units[i], out int u))
@@ -62,6 +63,7 @@ public sealed class DecisionPointSet
                 first.Add(i);
                 onset.Add(double.NaN);
                 patientOfUnit.Add(patients[i]);
+                firstTime.Add(timeHours[i]);
             }
             else if (patientOfUnit[u] != patients[i])
             {
@@ -71,6 +73,7 @@ public sealed class DecisionPointSet
             }
 
             UnitOf[i] = u;
+            firstTime[u] = Math.Min(firstTime[u], timeHours[i]);
             if (!double.IsNaN(onsetHours[i]))
             {
                 if (double.IsInfinity(onsetHours[i]))
@@ -80,6 +83,17 @@ public sealed class DecisionPointSet
 
                 // The unit's onset is its earliest recorded onset (all its decision points should agree).
                 onset[u] = double.IsNaN(onset[u]) ? onsetHours[i] : Math.Min(onset[u], onsetHours[i]);
+            }
+        }
+
+        // A unit whose onset precedes its first decision point cannot be alerted before the onset by any model: it is
+        // a cohort problem, not a missed detection, so it does not count as a positive unit (and is counted apart).
+        for (int u = 0; u < onset.Count; u++)
+        {
+            if (onset[u] < firstTime[u])
+            {
+                onset[u] = double.NaN;
+                UnitsWithOnsetBeforeFirstDecisionPoint++;
             }
         }
 
@@ -112,7 +126,10 @@ public sealed class DecisionPointSet
     /// <summary>Number of distinct units.</summary>
     public int UnitCount => UnitFirstItem.Length;
 
-    /// <summary>Units with an outcome onset.</summary>
+    /// <summary>Units whose onset precedes their first decision point: not counted as positive units.</summary>
+    public int UnitsWithOnsetBeforeFirstDecisionPoint { get; }
+
+    /// <summary>Units with an outcome onset at or after their first decision point.</summary>
     public int PositiveUnitCount => UnitOnset.Count(o => !double.IsNaN(o));
 
     /// <summary>1/n_i for each decision point, n_i the decision points of its patient: each patient weighs 1 in total.</summary>

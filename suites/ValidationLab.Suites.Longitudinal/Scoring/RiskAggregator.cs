@@ -51,6 +51,11 @@ public static partial class RiskAggregator
         var set = data.Set;
         var add = new ClusterMetrics(set.Patients, set.PatientCount, options, metrics, notes);
         AddCounts(add, set);
+        if (set.UnitsWithOnsetBeforeFirstDecisionPoint > 0)
+        {
+            notes.Add(Invariant($"{set.UnitsWithOnsetBeforeFirstDecisionPoint} unit(s) had their outcome onset before their first decision point: no model could alert before it, so they are not counted as positive units (a cohort definition to review)."));
+        }
+
         AddDiscriminationAndCalibration(add, set, curves, notes);
 
         double? threshold = options.Threshold;

@@ -208,6 +208,22 @@ public sealed class RiskAggregatorTests
     }
 
     [Fact]
+    public void A_Unit_With_Onset_Before_Its_First_Decision_Point_Should_Be_Noted_Not_Counted_As_Missed()
+    {
+        // Given: one positive admission's onset moved to before its first decision point
+        var unit = Rows.First(r => r.Onset is not null).UnitId;
+        var first = Rows.Where(r => r.UnitId == unit).Min(r => r.AsOf);
+        var rows = Rows.Select(r => r.UnitId == unit ? r with { Onset = first.AddHours(-1) } : r).ToList();
+
+        // When
+        var result = RiskAggregator.Aggregate("risk", "replay", Counts, rows, AtThreshold with { BootstrapResamples = 0 });
+
+        // Then
+        Assert.Equal(Ref.GetProperty("counts").GetProperty("positive_units").GetInt32() - 1, (int)result.Metrics["positive_units"].Value);
+        Assert.Contains(result.Notes, n => n.StartsWith("1 unit(s) had their outcome onset before their first decision point", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void No_Usable_Item_Should_Give_An_Empty_Result_With_A_Note()
     {
         var errored = Rows.Take(3).Select(r => r with { Status = ItemStatus.Errored }).ToList();
