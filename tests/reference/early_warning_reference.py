@@ -104,6 +104,12 @@ def units_table():
 UNITS = units_table()
 
 
+def positive_onset(idx):
+    """The unit's onset, or nan when it has none or it precedes the unit's first decision point (undetectable)."""
+    onset = onsets[idx[0]]
+    return math.nan if math.isnan(onset) or onset < min(times[i] for i in idx) else onset
+
+
 def at_threshold(w, threshold):
     alerted = scores >= threshold
     n_w = w.sum()
@@ -114,7 +120,7 @@ def at_threshold(w, threshold):
     leads = []
     for u, idx in UNITS.items():
         weight = w[idx[0]]
-        onset = onsets[idx[0]]
+        onset = positive_onset(idx)
         alert_times = [times[i] for i in idx if alerted[i] and (math.isnan(onset) or times[i] <= onset)]
         any_alert = any(alerted[i] for i in idx)
         if any_alert:
@@ -191,7 +197,7 @@ for pt in DECISION_THRESHOLDS:
 leads = []
 positive_units = 0
 for u, idx in UNITS.items():
-    onset = onsets[idx[0]]
+    onset = positive_onset(idx)
     if math.isnan(onset):
         continue
     positive_units += 1
