@@ -80,6 +80,13 @@ public sealed partial class OpenAIRunner
                     return (_chatUri, (chars / 4.0) + g.Decoding.MaxTokens);
                 }
 
+            case RiskRequest r:
+                {
+                    var messages = RiskMessages(r);
+                    WireFormat.WriteChatBody(body.Writer, _options, messages, RiskDecoding, topLogprobs: null);
+                    return (_chatUri, (messages.Sum(m => m.Content.Length + 8) / 4.0) + RiskDecoding.MaxTokens);
+                }
+
             case LogLikelihoodRequest l when method == EchoMethod:
                 {
                     var chars = l.Continuations.Sum(c => l.Context.Length + c.Length);
@@ -104,7 +111,7 @@ public sealed partial class OpenAIRunner
     {
         switch (request)
         {
-            case GenerateRequest:
+            case GenerateRequest or RiskRequest:
                 {
                     var (text, usage) = WireFormat.ParseChat(body.Span);
                     return ModelResponse.For(request) with

@@ -7,7 +7,8 @@ namespace ValidationLab.Runners.OpenAI;
 
 /// <summary>
 /// Drives an OpenAI-compatible endpoint: chat completions for <see cref="GenerateRequest"/>, completion logprobs
-/// (prompt echo, or top_logprobs of the next token) for <see cref="LogLikelihoodRequest"/>.
+/// (prompt echo, or top_logprobs of the next token) for <see cref="LogLikelihoodRequest"/>, and chat completions for
+/// <see cref="RiskRequest"/> whose text the suite parses into a probability (OpenAIRunner.Risk.cs).
 /// <para>
 /// Why plain <see cref="HttpClient"/> and not the OpenAI .NET SDK (2.15): the SDK's chat client always sends
 /// <c>max_completion_tokens</c>, which TGI, llama.cpp's server, older vLLM and the Azure AI model-inference API do not
@@ -31,7 +32,7 @@ public sealed partial class OpenAIRunner : IModelRunner, IRunnerStatistics
     public const string ChatMethod = "chat";
 
     private static readonly ResiliencePropertyKey<ModelRequest> RequestKey = new("validationlab.request");
-    private static readonly IReadOnlySet<RequestKind> Kinds = new HashSet<RequestKind> { RequestKind.Generate, RequestKind.LogLikelihood };
+    private static readonly IReadOnlySet<RequestKind> Kinds = new HashSet<RequestKind> { RequestKind.Generate, RequestKind.LogLikelihood, RequestKind.Risk };
 
     private readonly OpenAIRunnerOptions _options;
     private readonly IRunObserver _observer;
@@ -129,7 +130,7 @@ public sealed partial class OpenAIRunner : IModelRunner, IRunnerStatistics
     public async Task<ModelResponse> ExecuteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request is not (GenerateRequest or LogLikelihoodRequest))
+        if (request is not (GenerateRequest or LogLikelihoodRequest or RiskRequest))
         {
             return ModelResponse.Failed(request, "unsupported", $"the openai runner does not answer {request.Kind} requests");
         }

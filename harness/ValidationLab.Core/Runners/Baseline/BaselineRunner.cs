@@ -6,11 +6,25 @@ namespace ValidationLab.Runners.Baseline;
 
 /// <summary>
 /// Answers multiple-choice requests from their <see cref="ModelRequest.Choices"/> hint without any model. Items
-/// without choices get a plain "no answer" reply, which the suite scores as unparseable.
+/// without choices get a plain "no answer" reply, which the suite scores as unparseable. Risk requests are answered
+/// from one structured feature on its published scale (BaselineRunner.Risk.cs); a request without it is errored.
 /// </summary>
 public sealed partial class BaselineRunner(string model, int seed) : IModelRunner
 {
-    private static readonly IReadOnlySet<RequestKind> Kinds = new HashSet<RequestKind> { RequestKind.LogLikelihood, RequestKind.Generate };
+    private static readonly IReadOnlySet<RequestKind> Kinds = new HashSet<RequestKind> { RequestKind.LogLikelihood, RequestKind.Generate, RequestKind.Risk };
+
+    /// <summary>A baseline whose risk requests are answered from <paramref name="riskFeature"/> (see <see cref="RiskFeatureScale"/>).</summary>
+    public BaselineRunner(string model, int seed, string riskFeature)
+        : this(model, seed)
+    {
+        ArgumentNullException.ThrowIfNull(riskFeature);
+        RiskFeature = riskFeature;
+        Identity = Identity with
+        {
+            // The risk feature changes the answers, so it is part of the identity (and the cache key).
+            Fingerprint = RequestHasher.Sha256Hex($"baseline/{model}/{seed.ToString(CultureInfo.InvariantCulture)}/risk:{riskFeature}"),
+        };
+    }
 
     public RunnerIdentity Identity { get; } = new()
     {
@@ -29,6 +43,11 @@ public sealed partial class BaselineRunner(string model, int seed) : IModelRunne
     public Task<ModelResponse> ExecuteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request is RiskRequest risk)
+        {
+            return Task.FromResult(AnswerRisk(risk));
+        }
+
         var choices = request.Choices ?? [];
         var scores = choices.Count == 0 ? [] : Score(request, choices);
         var best = ArgMax(scores);

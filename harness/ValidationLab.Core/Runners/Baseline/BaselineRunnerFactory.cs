@@ -22,9 +22,9 @@ public sealed class BaselineRunnerFactory : IRunnerFactory
 
     public string Name => "baseline";
 
-    public string Description => "deterministic floors (lexical-overlap, first-option, random); offline, not clinical models";
+    public string Description => "deterministic floors (lexical-overlap, first-option, random) and published risk scores (risk_feature: news2, qsofa, ...); offline";
 
-    public IReadOnlyCollection<string> OptionKeys { get; } = ["model"];
+    public IReadOnlyCollection<string> OptionKeys { get; } = ["model", "risk_feature"];
 
     public bool CachesResponses => false;
 
@@ -37,6 +37,12 @@ public sealed class BaselineRunnerFactory : IRunnerFactory
             throw new InputException($"unknown baseline model '{model}' (known: {string.Join(", ", Models.Keys)})", settings.Origin, field: "model");
         }
 
-        return new BaselineRunner(model, settings.Seed);
+        var riskFeature = settings.Get("risk_feature", "news2")!;
+        if (!RiskFeatureScale.Scales.ContainsKey(riskFeature))
+        {
+            throw new InputException($"unknown risk feature '{riskFeature}' (known: {RiskFeatureScale.Describe()})", settings.Origin, field: "risk_feature");
+        }
+
+        return new BaselineRunner(model, settings.Seed, riskFeature);
     }
 }

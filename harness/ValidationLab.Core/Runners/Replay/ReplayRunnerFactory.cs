@@ -12,10 +12,10 @@ public sealed class ReplayRunnerFactory : IRunnerFactory
 {
     public string Name => "replay";
 
-    public string Description => "recorded predictions from CSV (item_id,response[,probability]) or JSONL";
+    public string Description => "recorded predictions from CSV (item_id,response[,probability]) or JSONL, or risk predictions in the MEDS label layout (format: meds)";
 
     public IReadOnlyCollection<string> OptionKeys { get; } =
-        ["predictions", "id_column", "response_column", "probability_column", "suite_column", "model", "strict", "filter."];
+        ["predictions", "id_column", "response_column", "probability_column", "suite_column", "model", "strict", "filter.", "format"];
 
     public bool CachesResponses => false;
 
@@ -23,6 +23,11 @@ public sealed class ReplayRunnerFactory : IRunnerFactory
     {
         ArgumentNullException.ThrowIfNull(settings);
         var display = settings.Require("predictions");
+        if (MedsFormat.Applies(settings, display))
+        {
+            return MedsFormat.Create(settings, display);
+        }
+
         var filters = settings.Options
             .Where(kv => kv.Key.StartsWith("filter.", StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key["filter.".Length..], kv => kv.Value, StringComparer.Ordinal);
