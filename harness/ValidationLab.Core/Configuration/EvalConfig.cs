@@ -24,6 +24,9 @@ public sealed record EvalConfig
     /// <summary>SHA-256 of the config file bytes, or of the canonical form of the flags.</summary>
     public required string ConfigSha256 { get; init; }
 
+    /// <summary>Slices to compute after aggregation (issue 9: the config's 'slices:' section); null when none were declared.</summary>
+    public Analysis.Slicing.SliceSettings? Slices { get; init; }
+
     /// <summary>"run.yaml", "command line" or "embedded default", for messages.</summary>
     public required string Origin { get; init; }
 }

@@ -26,7 +26,7 @@ namespace ValidationLab.Configuration;
 /// </summary>
 internal static class YamlConfigReader
 {
-    private static readonly string[] TopLevelKeys = ["seed", "out", "max_error_rate", "runner", "suites"];
+    private static readonly string[] TopLevelKeys = ["seed", "out", "max_error_rate", "runner", "suites", "slices"];
 
     public static EvalConfig Read(string path)
     {
@@ -66,6 +66,7 @@ internal static class YamlConfigReader
         double? maxErrorRate = null;
         RunnerSettings? runner = null;
         List<SuiteSettings>? suites = null;
+        Analysis.Slicing.SliceSettings? slices = null;
         foreach (var (keyNode, value) in root.Children)
         {
             var key = Scalar(keyNode, path);
@@ -85,6 +86,10 @@ internal static class YamlConfigReader
                     break;
                 case "suites":
                     suites = ReadSuites(value, path, baseDir);
+                    break;
+                case "slices":
+                    // Issue 9: the slicing stage reads its own section (ValidationLab.Analysis.Slicing).
+                    slices = Analysis.Slicing.SliceConfigReader.Read(value, path);
                     break;
                 default:
                     throw new InputException($"unknown key '{key}' (known: {string.Join(", ", TopLevelKeys)})", path, keyNode.Start.Line, key);
@@ -109,6 +114,7 @@ internal static class YamlConfigReader
             OutDirectory = outDir,
             MaxErrorRate = maxErrorRate,
             ConfigSha256 = ConfigLoader.HashBytes(bytes),
+            Slices = slices,
             Origin = path,
         };
     }
