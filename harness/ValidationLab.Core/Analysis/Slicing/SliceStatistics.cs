@@ -43,20 +43,30 @@ public static class SliceStatistics
         return new RawTest(z.Method, z.Statistic, z.PValue);
     }
 
-    /// <summary>Unpaired DeLong z test of AUC1 − AUC2 for two independent groups.</summary>
+    /// <summary>
+    /// Unpaired DeLong test of AUC1 − AUC2 for two independent groups, as R pROC <c>roc.test(paired = FALSE)</c>:
+    /// D = (AUC1 − AUC2) / √(V1 + V2) against Student's t with Welch–Satterthwaite degrees of freedom
+    /// (V1 + V2)² / (V1²/(N1 − 1) + V2²/(N2 − 1)), N the group's cases plus controls.
+    /// </summary>
     public static RawTest UnpairedDeLong(AurocResult first, AurocResult second)
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(second);
+        const string method = "DeLong (unpaired, independent groups; Student t with Welch-Satterthwaite df, as pROC)";
         var difference = first.Auc - second.Auc;
         var variance = first.Variance + second.Variance;
         if (variance <= 0)
         {
-            return new RawTest("DeLong z (unpaired, independent groups)", 0, difference == 0 ? 1 : 0);
+            return new RawTest(method, 0, difference == 0 ? 1 : 0);
         }
 
-        var z = difference / Math.Sqrt(variance);
-        return new RawTest("DeLong z (unpaired, independent groups)", z, Math.Min(1.0, 2.0 * NormalSurvival(Math.Abs(z))));
+        var d = difference / Math.Sqrt(variance);
+        int n1 = first.Positives + first.Negatives, n2 = second.Positives + second.Negatives;
+        var df = variance * variance / ((first.Variance * first.Variance / (n1 - 1)) + (second.Variance * second.Variance / (n2 - 1)));
+        var p = double.IsFinite(df) && df > 0
+            ? 2.0 * MathNet.Numerics.Distributions.StudentT.CDF(0.0, 1.0, df, -Math.Abs(d))
+            : 2.0 * NormalSurvival(Math.Abs(d));
+        return new RawTest(method, d, Math.Min(1.0, p));
     }
 
     /// <summary>
