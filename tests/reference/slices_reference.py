@@ -130,6 +130,22 @@ for t in proc["tests"]:
     row.update(delong_z=t["z"], delong_p=t["p"], proc_auc=t["auc1"], proc_var=t["var1"])
     tests.append((t["key"], t["p"]))
 
+# --- Real MedQA (gpt-4o zero-shot, ../shared/data) sliced by meta_info: only summary figures are committed.
+medqa = None
+pred = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data", "medqa", "predictions", "medqa_test_zero_shot_predictions_long.csv")
+if os.path.exists(pred):
+    import csv
+    rows = [r for r in csv.DictReader(open(pred)) if r["model"] == "gpt-4o"]
+    by = {}
+    for r in rows:
+        by.setdefault(r["meta_info"], []).append(int(r["correct"]))
+    ref_key = max(sorted(by), key=lambda k: len(by[k]))
+    medqa = {"model": "gpt-4o", "reference": ref_key, "groups": {k: {"n": len(v), "correct": sum(v)} for k, v in sorted(by.items())}}
+    other = [k for k in by if k != ref_key][0]
+    z, p = proportions_ztest([sum(by[other]), sum(by[ref_key])], [len(by[other]), len(by[ref_key])])
+    # The stage also tests unparseable_rate (0 everywhere: p = 1) in the same family.
+    medqa.update(test_group=other, z=z, p=p, holm=list(multipletests([p, 1.0], method="holm")[1]), bh=list(multipletests([p, 1.0], method="fdr_bh")[1]))
+
 keys = [k for k, _ in tests]
 ps = [p for _, p in tests]
 holm = multipletests(ps, method="holm")[1]
@@ -146,6 +162,7 @@ out = {
     "risk_slices": risk_slices,
     "holm": dict(zip(keys, holm)),
     "bh": dict(zip(keys, bh)),
+    "medqa_gpt4o_meta_info": medqa,
 }
 
 
