@@ -56,36 +56,40 @@ internal sealed class FamilyWork
             m.Indices.Add(i);
         }
 
-        foreach (var (key, (tuple, indices)) in members)
+        var groups = members.Select(m =>
         {
-            var clusters = indices.Select(i => suite.ClusterIndex[i]).Distinct().Count();
-            var group = new GroupWork
+            var clusters = m.Value.Indices.Select(i => suite.ClusterIndex[i]).Distinct().Count();
+            return new GroupWork
             {
-                Key = key,
-                Values = new SortedDictionary<string, string>(spec.Attributes.Zip(tuple).ToDictionary(p => p.First, p => p.Second), StringComparer.Ordinal),
-                Indices = [.. indices],
+                Key = m.Key,
+                Values = new SortedDictionary<string, string>(spec.Attributes.Zip(m.Value.Values).ToDictionary(p => p.First, p => p.Second), StringComparer.Ordinal),
+                Indices = [.. m.Value.Indices],
                 Clusters = clusters,
-                Suppressed = indices.Count < settings.MinCell || (suite.Clustered && clusters < settings.MinCell),
+                Suppressed = m.Value.Indices.Count < settings.MinCell || (suite.Clustered && clusters < settings.MinCell),
             };
-            if (!group.Suppressed)
-            {
-                // The suite's own definitions: same metrics, intervals and n as its overall result, on the slice's items.
-                var result = suite.Input.Suite.Aggregate(indices.Select(i => items[i]).ToList());
-                foreach (var (name, metric) in result.Metrics)
-                {
-                    if (metric.Kind != MetricKind.Count && SliceAnalyzer.ValueOf(metric) is not null && metric.N >= settings.MinCell)
-                    {
-                        group.Metrics[name] = new MetricWork(metric);
-                    }
-                }
+        }).ToList();
 
-                if (overallFairness is not null)
+        // ISuite.Aggregate is pure, so the groups aggregate in parallel; each writes only its own group.
+        Parallel.ForEach(groups.Where(g => !g.Suppressed), group =>
+        {
+            // The suite's own definitions: same metrics, intervals and n as its overall result, on the slice's items.
+            var result = suite.Input.Suite.Aggregate(group.Indices.Select(i => items[i]).ToList());
+            foreach (var (name, metric) in result.Metrics)
+            {
+                if (metric.Kind != MetricKind.Count && SliceAnalyzer.ValueOf(metric) is not null && metric.N >= settings.MinCell)
                 {
-                    group.Fairness = RiskFairness.Rates(indices.Select(i => items[i]), settings.AlertThreshold);
+                    group.Metrics[name] = new MetricWork(metric);
                 }
             }
 
-            family.Groups[key] = group;
+            if (overallFairness is not null)
+            {
+                group.Fairness = RiskFairness.Rates(group.Indices.Select(i => items[i]), settings.AlertThreshold);
+            }
+        });
+        foreach (var group in groups)
+        {
+            family.Groups[group.Key] = group;
         }
 
         family.ChooseReference(settings);
