@@ -5,7 +5,8 @@ namespace ValidationLab.Benchmarks;
 /// <summary>
 /// BenchmarkDotNet entry point: pass BenchmarkDotNet arguments, e.g. <c>--filter '*' --job short</c>; or
 /// <c>endpoint-quick [server delay ms] [concurrency]</c> for the interleaved endpoint comparison (immune to the
-/// machine changing speed mid-run); a delay stands in for model time.
+/// machine changing speed mid-run); a delay stands in for model time; or <c>slicing-quick [medqa test.jsonl]</c>
+/// for the slicing stage's share of a 50,000-item run's scoring and aggregation.
 /// </summary>
 public static class Program
 {
@@ -16,6 +17,14 @@ public static class Program
             var delayMs = rest.Length > 0 ? double.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 0;
             var concurrency = rest.Length > 1 ? int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 16;
             EndpointQuickCompare.Run(Console.Out, concurrency, requests: 2000, rounds: delayMs > 0 ? 7 : 21, TimeSpan.FromMilliseconds(delayMs));
+            return;
+        }
+
+        if (args is ["slicing-quick", .. var sliceArgs])
+        {
+            // Issue 9: slicing's cost against scoring+aggregation of a 50,000-item run, both timed in this command.
+            var medqa = sliceArgs.Length > 0 ? sliceArgs[0] : Path.Combine("..", "shared", "data", "medqa", "test.jsonl");
+            SlicingQuickCompare.Run(Console.Out, medqa);
             return;
         }
 

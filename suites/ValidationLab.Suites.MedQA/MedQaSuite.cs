@@ -101,6 +101,9 @@ public sealed class MedQaSuite : ISuite
             strata[MedQaAggregator.MetaInfo] = meta;
         }
 
+        // Issue 9: the patient's sex, age and age band read from the vignette ("unknown" rather than a guess).
+        Demographics.AgeBands.AddStrata(strata, Demographics.DemographicsExtractor.Extract(question.Question));
+
         return new EvalItem
         {
             Id = question.Id,

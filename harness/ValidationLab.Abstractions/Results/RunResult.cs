@@ -14,4 +14,7 @@ public sealed record RunResult
 
     /// <summary>Things the user should know that did not stop the run (unmatched predictions, errored items).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Subgroup slices with gaps, tests and adjusted p-values (issue 9); null when the run declared none.</summary>
+    public Slices.SliceReport? Slices { get; init; }
 }

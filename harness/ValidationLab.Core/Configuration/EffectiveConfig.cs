@@ -52,6 +52,11 @@ public static class EffectiveConfig
             Options(yaml, "    ", suite.Options);
         }
 
+        if (config.Slices is { } slices)
+        {
+            Slices(yaml, slices);
+        }
+
         return yaml.ToString();
     }
 
@@ -67,6 +72,56 @@ public static class EffectiveConfig
         // Whole words only: "max_tokens" is not a token, "api_key" is a key, "api_key_env" names a variable.
         var words = key.ToLowerInvariant().Split('.', '_', '-');
         return words[^1] != "env" && words.Any(w => SecretWords.Contains(w, StringComparer.Ordinal) || w == "apikey");
+    }
+
+    // The slices section decides which tests are run and how they are corrected, so it is part of what is hashed;
+    // written in the reader's own keys so that config.yaml can be given back to --config.
+    private static void Slices(StringBuilder yaml, Analysis.Slicing.SliceSettings slices)
+    {
+        static string List(IEnumerable<string> items) => "[" + string.Join(", ", items) + "]";
+        var single = slices.Families.Where(f => f.Attributes.Count == 1).Select(f => Scalar(f.Attributes[0])).ToList();
+        var crossed = slices.Families.Where(f => f.Attributes.Count > 1).Select(f => Scalar(f.Name)).ToList();
+        yaml.Append("slices:\n");
+        yaml.Append("  attributes: ").Append(List(single)).Append('\n');
+        if (crossed.Count > 0)
+        {
+            yaml.Append("  intersections: ").Append(List(crossed)).Append('\n');
+        }
+
+        if (slices.AgeBands is { } bands)
+        {
+            yaml.Append("  age_bands: ").Append(List(bands.Select(b => b.ToString(CultureInfo.InvariantCulture)))).Append('\n');
+        }
+
+        if (slices.Groupings.Count > 0)
+        {
+            yaml.Append("  groupings:\n");
+            foreach (var (attribute, grouping) in slices.Groupings.OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                yaml.Append("    ").Append(Scalar(attribute)).Append(":\n");
+                foreach (var group in grouping.GroupOf.GroupBy(kv => kv.Value, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+                {
+                    var raw = group.Select(kv => kv.Key).OrderBy(v => v, StringComparer.Ordinal).Select(Scalar);
+                    yaml.Append("      ").Append(Scalar(group.Key)).Append(": ").Append(List(raw)).Append('\n');
+                }
+            }
+        }
+
+        yaml.Append("  reference: ").Append(slices.Reference.ToString().ToLowerInvariant()).Append('\n');
+        if (slices.ReferenceGroups.Count > 0)
+        {
+            yaml.Append("  reference_groups:\n");
+            foreach (var (attribute, value) in slices.ReferenceGroups.OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                yaml.Append("    ").Append(Scalar(attribute)).Append(": ").Append(Scalar(value)).Append('\n');
+            }
+        }
+
+        yaml.Append("  correction: ").Append(slices.Correction == Analysis.Slicing.SliceCorrection.Holm ? "holm" : "bh").Append('\n');
+        yaml.Append("  min_cell: ").Append(slices.MinCell.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        yaml.Append("  alpha: ").Append(slices.Alpha.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        yaml.Append("  alert_threshold: ").Append(slices.AlertThreshold.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        yaml.Append("  bootstrap_resamples: ").Append(slices.BootstrapResamples.ToString(CultureInfo.InvariantCulture)).Append('\n');
     }
 
     private static void Options(StringBuilder yaml, string indent, IReadOnlyDictionary<string, string> options)

@@ -39,6 +39,9 @@ public sealed record EvalConfig
         init => Run = Run with { MaxErrorRate = value };
     }
 
+    /// <summary>Slices to compute after aggregation (issue 9: the config's 'slices:' section); null when none were declared.</summary>
+    public Analysis.Slicing.SliceSettings? Slices { get; init; }
+
     /// <summary>"run.yaml", "command line" or "embedded default", for messages.</summary>
     public required string Origin { get; init; }
 

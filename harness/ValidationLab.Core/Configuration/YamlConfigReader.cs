@@ -27,7 +27,7 @@ namespace ValidationLab.Configuration;
 /// </summary>
 internal static class YamlConfigReader
 {
-    private static readonly string[] TopLevelKeys = ["seed", "out", "max_error_rate", "limit", "runner", "suites"];
+    private static readonly string[] TopLevelKeys = ["seed", "out", "max_error_rate", "limit", "runner", "suites", "slices"];
 
     public static EvalConfig Read(string path)
     {
@@ -68,6 +68,7 @@ internal static class YamlConfigReader
         RunLimit? limit = null;
         RunnerSettings? runner = null;
         List<SuiteSettings>? suites = null;
+        Analysis.Slicing.SliceSettings? slices = null;
         var lines = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in root.Children)
         {
@@ -93,6 +94,10 @@ internal static class YamlConfigReader
                 case "suites":
                     suites = ReadSuites(value, path, baseDir);
                     break;
+                case "slices":
+                    // Issue 9: the slicing stage reads its own section (ValidationLab.Analysis.Slicing).
+                    slices = Analysis.Slicing.SliceConfigReader.Read(value, path);
+                    break;
                 default:
                     throw new InputException($"unknown key '{key}' (known: {string.Join(", ", TopLevelKeys)})", path, keyNode.Start.Line, key);
             }
@@ -113,6 +118,7 @@ internal static class YamlConfigReader
             Runner = runner,
             Suites = suites,
             Run = new RunContext { Seed = seed, OutDirectory = outDir, MaxErrorRate = maxErrorRate, Limit = limit },
+            Slices = slices,
             Origin = path,
             KeyLines = lines,
         };

@@ -77,6 +77,12 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
             plans.Add(SuitePlan.Build(suite, ItemLimit.Apply(loaded, suite.Name, config.Run)));
         }
 
+        // Issue 9 hook: slices over attributes no item has, or groupings leaving values unmapped, stop the run here.
+        if (config.Slices is { } sliceSettings)
+        {
+            Analysis.Slicing.SliceValidator.Check(sliceSettings, plans.Select(p => (p.Suite.Name, p.Items)).ToList());
+        }
+
         var allRequests = plans.SelectMany(p => p.Requests).ToList();
 
         // 3. Everything the user gave is valid: bind the runner to its hosting (cache, run id), then prepare it.
@@ -116,12 +122,26 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
         var items = new List<ItemResult>();
         var suiteResults = new SortedDictionary<string, SuiteResult>(StringComparer.Ordinal);
         var offset = 0;
+        var sliceInputs = new List<Analysis.Slicing.SliceInput>();
         foreach (var plan in plans)
         {
             var scored = plan.Score(responses.AsSpan(offset, plan.Requests.Length).ToArray());
             offset += plan.Requests.Length;
             items.AddRange(scored);
             suiteResults[plan.Suite.Name] = plan.Suite.Aggregate(scored);
+            sliceInputs.Add(new Analysis.Slicing.SliceInput(plan.Suite, scored, suiteResults[plan.Suite.Name]));
+        }
+
+        // Issue 9 hook: the slicing stage, on every suite's items with the suite's own metrics.
+        Results.Slices.SliceReport? slices = null;
+        if (config.Slices is { } sliceConfig)
+        {
+            progress.Phase("slicing");
+            slices = Analysis.Slicing.SliceAnalyzer.Analyze(sliceConfig, sliceInputs, config.Seed);
+            foreach (var line in Analysis.Slicing.SliceConsole.Lines(slices))
+            {
+                progress.Warning(line);
+            }
         }
 
         var errored = items.Count(i => i.Status == ItemStatus.Errored);
@@ -164,6 +184,7 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
             Suites = suiteResults,
             Accounting = RunAccountant.Account(responses, (runner as IRunnerStatistics)?.GetCounters(), items.Count, wall),
             Warnings = warnings,
+            Slices = slices,
         };
 
         // 6. Write everything to a temporary folder, then move it into place.

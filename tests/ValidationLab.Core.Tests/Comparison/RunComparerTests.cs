@@ -287,8 +287,8 @@ public sealed class RunComparerTests
         Assert.Equal(1, suite.ExcludedErrored);
         Assert.Equal(2, suite.Risk!.Positives);
         Assert.Equal(5, suite.Risk.Clusters);
-        Assert.Equal(1.0, suite.Risk.Auroc.Baseline.Value, 12);
-        Assert.Equal(1.0, suite.Risk.Auroc.Candidate.Value, 12);
+        Assert.Equal(1.0, suite.Risk.Auroc.Baseline.Value!.Value, 12);
+        Assert.Equal(1.0, suite.Risk.Auroc.Candidate.Value!.Value, 12);
         Assert.Empty(suite.Metrics);
     }
 

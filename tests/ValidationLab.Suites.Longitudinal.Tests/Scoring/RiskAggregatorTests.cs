@@ -18,7 +18,7 @@ public sealed class RiskAggregatorTests
     [MemberData(nameof(MetricNames))]
     public void Point_Value_Should_Match_Sklearn_Statsmodels_Numpy_Reference(string metric)
     {
-        Assert.Equal(Ref.GetProperty("point").D(metric), Result.Value.Metrics[metric].Value, 1e-9);
+        Assert.Equal(Ref.GetProperty("point").D(metric), Result.Value.Metrics[metric].Value!.Value, 1e-9);
     }
 
     [Theory]
@@ -54,11 +54,11 @@ public sealed class RiskAggregatorTests
         Assert.Equal(MetricKind.Count, m["patients"].Kind);
         Assert.Equal(counts.GetProperty("decision_points").GetInt32(), m["auroc"].N);
         Assert.Equal(counts.GetProperty("positive_units").GetInt32(), m["sensitivity_units"].N);
-        Assert.Equal(counts.GetProperty("patients").GetInt32(), (int)m["patients"].Value);
-        Assert.Equal(counts.GetProperty("units").GetInt32(), (int)m["units"].Value);
-        Assert.Equal(counts.GetProperty("positive_decision_points").GetInt32(), (int)m["positive_decision_points"].Value);
-        Assert.Equal((int)m["alerts"].Value, m["ppv_alerts"].N);
-        Assert.Equal((int)m["detected_units"].Value, m["lead_time_median_hours"].N);
+        Assert.Equal(counts.GetProperty("patients").GetInt32(), (int)m["patients"].Value!.Value);
+        Assert.Equal(counts.GetProperty("units").GetInt32(), (int)m["units"].Value!.Value);
+        Assert.Equal(counts.GetProperty("positive_decision_points").GetInt32(), (int)m["positive_decision_points"].Value!.Value);
+        Assert.Equal((int)m["alerts"].Value!.Value, m["ppv_alerts"].N);
+        Assert.Equal((int)m["detected_units"].Value!.Value, m["lead_time_median_hours"].N);
     }
 
     [Fact]
@@ -97,9 +97,9 @@ public sealed class RiskAggregatorTests
         var with = RiskAggregator.Aggregate("risk", "replay", Counts with { Items = Rows.Count + 2, Errored = 1, Unparseable = 1 }, [.. Rows, .. failures], options);
 
         // Then
-        Assert.Equal(Ref.GetProperty("point").D("auroc"), with.Metrics["auroc"].Value, 1e-12);
-        Assert.Equal(Ref.GetProperty("point").D("alert_rate"), with.Metrics["alert_rate"].Value, 1e-12);
-        Assert.Equal(Rows.Count, (int)with.Metrics["decision_points"].Value);
+        Assert.Equal(Ref.GetProperty("point").D("auroc"), with.Metrics["auroc"].Value!.Value, 1e-12);
+        Assert.Equal(Ref.GetProperty("point").D("alert_rate"), with.Metrics["alert_rate"].Value!.Value, 1e-12);
+        Assert.Equal(Rows.Count, (int)with.Metrics["decision_points"].Value!.Value);
         Assert.Contains(with.Notes, n => n.StartsWith("2 decision point(s) errored or unparseable", StringComparison.Ordinal));
         Assert.Equal(1, with.Counts.Errored);
     }
@@ -119,7 +119,7 @@ public sealed class RiskAggregatorTests
         Assert.NotEqual(Rows.Select(r => r.ItemId), shuffled.Select(r => r.ItemId));
         foreach (var (name, value) in a.Metrics)
         {
-            Assert.Equal(value.Value, b.Metrics[name].Value, 1e-12);
+            Assert.Equal(value.Value ?? double.NaN, b.Metrics[name].Value ?? double.NaN, 1e-12);
             Assert.Equal(value.CiLow ?? double.NaN, b.Metrics[name].CiLow ?? double.NaN, 1e-12);
         }
     }
@@ -131,10 +131,10 @@ public sealed class RiskAggregatorTests
         var result = RiskAggregator.Aggregate("risk", "replay", Counts, Rows, new RiskAggregationOptions { TargetAlertRate = Ref.D("target_alert_rate"), BootstrapResamples = 0 });
 
         // Then
-        Assert.Equal(Ref.D("threshold_for_target"), result.Metrics["alert_threshold"].Value);
+        Assert.Equal(Ref.D("threshold_for_target"), result.Metrics["alert_threshold"].Value!.Value);
         foreach (var expected in Ref.GetProperty("at_target").EnumerateObject())
         {
-            Assert.Equal(expected.Value.GetDouble(), result.Metrics[expected.Name].Value, 1e-9);
+            Assert.Equal(expected.Value.GetDouble(), result.Metrics[expected.Name].Value!.Value, 1e-9);
         }
 
         Assert.Contains(result.Notes, n => n.Contains("was chosen on these data", StringComparison.Ordinal));
@@ -178,8 +178,8 @@ public sealed class RiskAggregatorTests
     {
         var sex = Result.Value.Breakdowns["sex"];
         Assert.Equal(["F", "M"], sex.Keys);
-        Assert.Equal(Rows.Count, sex.Values.Sum(v => (int)v["decision_points"].Value));
-        Assert.Equal(Rows.Count(r => r.Strata["sex"] == "F"), (int)sex["F"]["decision_points"].Value);
+        Assert.Equal(Rows.Count, sex.Values.Sum(v => (int)v["decision_points"].Value!.Value));
+        Assert.Equal(Rows.Count(r => r.Strata["sex"] == "F"), (int)sex["F"]["decision_points"].Value!.Value);
         Assert.NotNull(sex["F"]["auroc"].CiLow);
     }
 
@@ -219,7 +219,7 @@ public sealed class RiskAggregatorTests
         var result = RiskAggregator.Aggregate("risk", "replay", Counts, rows, AtThreshold with { BootstrapResamples = 0 });
 
         // Then
-        Assert.Equal(Ref.GetProperty("counts").GetProperty("positive_units").GetInt32() - 1, (int)result.Metrics["positive_units"].Value);
+        Assert.Equal(Ref.GetProperty("counts").GetProperty("positive_units").GetInt32() - 1, (int)result.Metrics["positive_units"].Value!.Value);
         Assert.Contains(result.Notes, n => n.StartsWith("1 unit(s) had their outcome onset before their first decision point", StringComparison.Ordinal));
     }
 
