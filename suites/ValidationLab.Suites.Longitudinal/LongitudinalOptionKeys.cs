@@ -1,0 +1,22 @@
+namespace ValidationLab.Suites.Longitudinal;
+
+/// <summary>The option keys the longitudinal suite understands; any other key is refused before the run.</summary>
+public static class LongitudinalOptionKeys
+{
+    /// <summary>A bundled task name (fixtures/longitudinal/tasks/&lt;name&gt;.yaml) or a path to a task YAML.</summary>
+    public const string Task = "task";
+
+    /// <summary>fhir-bundle, fhir-ndjson, synthea-csv or mimic3; detected from the data when absent.</summary>
+    public const string Format = "format";
+
+    /// <summary>"risk" (default: RiskRequest with features and context) or "generate" (chat question, answer parsed to a probability).</summary>
+    public const string Mode = "mode";
+
+    /// <summary>Token budget of the rendered context (tokens ≈ characters / 4); default 1500.</summary>
+    public const string TokenBudget = "token_budget";
+
+    /// <summary>Generation budget in generate mode (default 64).</summary>
+    public const string MaxTokens = "max_tokens";
+
+    public static IReadOnlyCollection<string> All { get; } = [Task, Format, Mode, TokenBudget, MaxTokens];
+}
