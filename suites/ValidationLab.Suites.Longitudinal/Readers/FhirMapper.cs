@@ -24,6 +24,7 @@ internal sealed class FhirMapper
     private readonly HashSet<string> _declared = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, int> _skipped = new(StringComparer.Ordinal);
     private readonly List<string> _files = [];
+    private readonly Dictionary<string, Concept> _medications = new(StringComparer.Ordinal);
 
     public void AddFile(string file) => _files.Add(file);
 
@@ -61,9 +62,24 @@ internal sealed class FhirMapper
             case "DocumentReference":
                 MapDocument(resource, ctx);
                 break;
+            case "Medication":
+                Remember(resource);
+                break;
             default:
                 _skipped[type] = _skipped.GetValueOrDefault(type) + 1;
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A Medication resource, so that a MedicationRequest's medicationReference reads as the drug's code. Bundles
+    /// call this for every entry before mapping (the Medication may come after the request that names it).
+    /// </summary>
+    public void Remember(JsonElement resource)
+    {
+        if (Str(resource, "resourceType") == "Medication" && Str(resource, "id") is { } id && resource.TryGetProperty("code", out var code))
+        {
+            _medications[id] = Coded(FactKind.Medication, code);
         }
     }
 
@@ -287,7 +303,7 @@ internal sealed class FhirMapper
         if (r.TryGetProperty(codeField, out var code))
         {
             concept = codeField == "medicationReference"
-                ? Concept.Of(kind, "", Str(code, "reference") ?? "", Str(code, "display") ?? "")
+                ? _medications.GetValueOrDefault(Ref(Str(code, "reference")) ?? "") ?? Concept.Of(kind, "", Str(code, "reference") ?? "", Str(code, "display") ?? "")
                 : Coded(kind, code);
         }
         else
@@ -471,6 +487,14 @@ internal static class FhirBundleReader
                 if (!root.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
                 {
                     continue;
+                }
+
+                foreach (var entry in entries.EnumerateArray())
+                {
+                    if (entry.TryGetProperty("resource", out var r))
+                    {
+                        mapper.Remember(r);
+                    }
                 }
 
                 var i = 0;
