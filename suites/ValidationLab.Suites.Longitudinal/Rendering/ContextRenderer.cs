@@ -19,7 +19,8 @@ public static class ContextRenderer
 
     public static string Render(TimelineView view, int tokenBudget, IReadOnlyDictionary<string, double> features)
     {
-        var budgetChars = Math.Max(200, tokenBudget * 4);
+        // Room is kept for the "earlier events omitted" line, so the whole text stays within the budget.
+        var budgetChars = Math.Max(200, tokenBudget * 4) - 64;
         var head = new StringBuilder();
         var d = view.Demographics;
         head.Append("Patient ").Append(view.PatientId).Append(" as of ").Append(Times.Format(view.AsOf)).Append('\n');
