@@ -13,7 +13,12 @@ public sealed class LongitudinalSuiteFactory : ISuiteFactory
 
     public IReadOnlyCollection<string> OptionKeys => LongitudinalOptionKeys.All;
 
-    public string? DefaultDataPath => FixturePath;
+    /// <summary>
+    /// Null for now: the embedded default runs every bundled fixture with the baseline runner, which does not yet
+    /// answer risk requests, so the plan would be refused. Once it does (risk answers from RiskRequest.Features),
+    /// this returns <see cref="FixturePath"/> and the embedded default includes the generated ward cohort with NEWS2.
+    /// </summary>
+    public string? DefaultDataPath => null;
 
     public ISuite Create(SuiteSettings settings)
     {
