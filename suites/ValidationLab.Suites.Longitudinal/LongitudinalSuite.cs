@@ -30,8 +30,9 @@ public sealed partial class LongitudinalSuite : ISuite
     private List<string> _inputFiles;
     private Dictionary<string, DecisionPoint> _points = new(StringComparer.Ordinal);
 
-    public LongitudinalSuite(string dataPath, LongitudinalSuiteOptions options)
+    public LongitudinalSuite(string dataPath, LongitudinalSuiteOptions options, int seed = 0)
     {
+        Seed = seed;
         ArgumentNullException.ThrowIfNull(dataPath);
         ArgumentNullException.ThrowIfNull(options);
         _dataPath = dataPath;
@@ -41,6 +42,9 @@ public sealed partial class LongitudinalSuite : ISuite
     }
 
     public string Name => SuiteName;
+
+    /// <summary>The run's seed, for the patient-level bootstrap of the risk metrics.</summary>
+    public int Seed { get; }
 
     public string Mode => _options.Generate ? "generate" : "risk";
 

@@ -23,6 +23,6 @@ public sealed class LongitudinalSuiteFactory : ISuiteFactory
     public ISuite Create(SuiteSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new LongitudinalSuite(settings.DataPath, LongitudinalSuiteOptions.From(settings));
+        return new LongitudinalSuite(settings.DataPath, LongitudinalSuiteOptions.From(settings), settings.Seed);
     }
 }

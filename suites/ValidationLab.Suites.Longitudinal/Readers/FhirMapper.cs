@@ -26,6 +26,25 @@ internal sealed class FhirMapper
     private readonly List<string> _files = [];
     private readonly Dictionary<string, Concept> _medications = new(StringComparer.Ordinal);
 
+    // Encounter references and short values ("A", "final") repeat on every hourly observation: one copy each.
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+
+    private string? Pool(string? s)
+    {
+        if (s is null || s.Length > 40)
+        {
+            return s;
+        }
+
+        if (_strings.TryGetValue(s, out var pooled))
+        {
+            return pooled;
+        }
+
+        _strings[s] = s;
+        return s;
+    }
+
     public void AddFile(string file) => _files.Add(file);
 
     /// <summary>Map one resource; <paramref name="where"/> says where it was ("entry 12", "line 40").</summary>
@@ -223,12 +242,12 @@ internal sealed class FhirMapper
             }
         }
 
-        var encounter = EncounterRef(r);
+        var encounter = Pool(EncounterRef(r));
         var concept = r.TryGetProperty("code", out var cc) ? Coded(kind, cc) : throw ctx.Error("an Observation needs a code", "code");
         var hasComponents = r.TryGetProperty("component", out var comps) && comps.ValueKind == JsonValueKind.Array && comps.GetArrayLength() > 0;
-        if (TryValue(r, kind, concept, ctx, "value", out var fact, time, encounter))
+        if (TryValue(r, kind, concept, ctx, -1, out var fact, time, encounter))
         {
-            b.Add(fact);
+            b.Add(fact with { Text = Pool(fact.Text) });
         }
         else if (!hasComponents)
         {
@@ -241,9 +260,9 @@ internal sealed class FhirMapper
             foreach (var comp in comps.EnumerateArray())
             {
                 var cconcept = comp.TryGetProperty("code", out var ccode) ? Coded(kind, ccode) : throw ctx.Error("a component needs a code", $"component[{i}].code");
-                if (TryValue(comp, kind, cconcept, ctx, $"component[{i}].value", out var cf, time, encounter))
+                if (TryValue(comp, kind, cconcept, ctx, i, out var cf, time, encounter))
                 {
-                    b.Add(cf);
+                    b.Add(cf with { Text = Pool(cf.Text) });
                 }
 
                 i++;
@@ -251,14 +270,16 @@ internal sealed class FhirMapper
         }
     }
 
-    private static bool TryValue(JsonElement r, FactKind kind, Concept concept, Ctx ctx, string field, out Fact fact, DateTime time, string? encounter)
+    private static bool TryValue(JsonElement r, FactKind kind, Concept concept, Ctx ctx, int component, out Fact fact, DateTime time, string? encounter)
     {
+        // The field name is built only for a message: this runs for every component of every hourly panel.
+        string Field() => component < 0 ? "value" : $"component[{component.ToString(CultureInfo.InvariantCulture)}].value";
         fact = default;
         if (r.TryGetProperty("valueQuantity", out var q))
         {
             if (!q.TryGetProperty("value", out var v) || v.ValueKind != JsonValueKind.Number)
             {
-                throw ctx.Error("valueQuantity.value must be a number", field + "Quantity.value");
+                throw ctx.Error("valueQuantity.value must be a number", Field() + "Quantity.value");
             }
 
             var unit = Str(q, "unit") ?? Str(q, "code");

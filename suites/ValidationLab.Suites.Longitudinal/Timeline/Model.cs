@@ -173,9 +173,12 @@ public sealed class TimelineBuilder(string patientId)
     /// <summary>True when the builder holds nothing a task could use (no fact, no encounter).</summary>
     public bool IsEmpty => _facts.Count == 0 && _encounters.Count == 0;
 
+    /// <summary>Sort and freeze; the builder lets go of its facts, so a cohort is never held twice in memory.</summary>
     public PatientTimeline Build(string source)
     {
         var facts = _facts.ToArray();
+        _facts.Clear();
+        _facts.Capacity = 0;
         // Stable sort by time: equal times keep their reading order, which every reader makes deterministic.
         var order = new int[facts.Length];
         for (var i = 0; i < order.Length; i++)
