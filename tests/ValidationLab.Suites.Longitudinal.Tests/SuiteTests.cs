@@ -47,7 +47,8 @@ public sealed class SuiteTests
         Assert.Equal(60, aggregate.Metrics["n_patients"].Value);
         Assert.True(aggregate.Metrics["auroc"].Value > 0.6, $"NEWS2 AUROC {aggregate.Metrics["auroc"].Value}"); // vitals drift 6-18 h before onset, so NEWS2 discriminates, imperfectly over a 24 h horizon
         Assert.Contains(aggregate.Notes, n => n.StartsWith("Counts: ", StringComparison.Ordinal));
-        Assert.Contains(aggregate.Notes, n => n.Contains("deterioration already happened", StringComparison.Ordinal));
+        Assert.Contains(aggregate.Notes, n => n.StartsWith(suite.Excluded.Count == 0 ? "No decision point was excluded" : "Excluded decision points: ", StringComparison.Ordinal));
+        Assert.Contains(aggregate.Notes, n => n == "Data: fhir-ndjson, 60 patients with usable data.");
     }
 
     [Fact]
