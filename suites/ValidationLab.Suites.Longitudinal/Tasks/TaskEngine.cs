@@ -66,10 +66,11 @@ public static class TaskEngine
                 any = true;
                 units++;
                 var points = new List<DecisionPoint>();
+                var strata = Strata(patient, unitId, start); // one dictionary per unit, shared by its decision points
                 var stop = death is { } d && d < end ? d : end;
                 for (var t = start.AddHours(task.Decision.FirstAfterHours); t < stop; t = t.AddHours(task.Decision.EveryHours))
                 {
-                    points.Add(Point(task, k, patient, unitId, start, end, t, Math.Min(task.Decision.EveryHours, (stop - t).TotalHours), labelEvents, exclusionEvents));
+                    points.Add(Point(task, k, patient, unitId, start, end, t, Math.Min(task.Decision.EveryHours, (stop - t).TotalHours), labelEvents, exclusionEvents, strata));
                 }
 
                 var onset = points.Where(p => p.Label == true).Select(p => p.Onset).Min();
@@ -127,10 +128,9 @@ public static class TaskEngine
     }
 
     private static DecisionPoint Point(TaskDefinition task, int k, PatientTimeline patient, string unitId, DateTime unitStart, DateTime unitEnd, DateTime t,
-        double exposure, List<Event> labelEvents, List<List<Event>> exclusionEvents)
+        double exposure, List<Event> labelEvents, List<List<Event>> exclusionEvents, IReadOnlyDictionary<string, string> strata)
     {
         var id = $"{task.Name}/{unitId}/{t.ToString("yyyyMMdd'T'HHmm", CultureInfo.InvariantCulture)}";
-        var strata = Strata(patient, unitId, t);
         for (var i = 0; i < task.Exclude.Count; i++)
         {
             var x = task.Exclude[i];
@@ -293,7 +293,10 @@ public static class TaskEngine
         _ => f.Value == spec.Threshold,
     };
 
-    /// <summary>Fields results are sliced by: the patient's demographics, with the admission's own values where it records them (MIMIC).</summary>
+    /// <summary>
+    /// Fields results are sliced by: the patient's demographics, with the admission's own values where it records
+    /// them (MIMIC). The age band is the age at the start of the unit, so one unit never straddles two bands.
+    /// </summary>
     private static SortedDictionary<string, string> Strata(PatientTimeline patient, string unitId, DateTime t)
     {
         var d = patient.Demographics;
