@@ -105,7 +105,15 @@ public sealed partial class LongitudinalSuite
         IReadOnlyList<ItemResult> results) =>
         results.Select(r =>
         {
-            var p = _points[r.ItemId];
+            if (!_points.TryGetValue(r.ItemId, out var p))
+            {
+                // Results re-aggregated without this suite having loaded them (e.g. read back from items.jsonl):
+                // the unit is in the item id (task/unit/time); onset and exposure are not known from the item alone.
+                var parts = r.ItemId.Split('/');
+                return (r.ItemId, r.ClusterId ?? "", parts.Length == 3 ? parts[1] : r.ItemId, r.AsOf ?? default, r.Status, r.Score, r.Label,
+                    (DateTimeOffset?)null, Task.Decision.EveryHours, r.Strata);
+            }
+
             return (r.ItemId, p.Patient.PatientId, p.UnitId, Timeline.Times.ToOffset(p.AsOf), r.Status, r.Score, r.Label,
                 p.Onset is { } o ? Timeline.Times.ToOffset(o) : (DateTimeOffset?)null, p.ExposureHours, r.Strata);
         }).ToList();

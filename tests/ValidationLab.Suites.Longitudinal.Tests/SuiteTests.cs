@@ -43,6 +43,14 @@ public sealed class SuiteTests
         Assert.All(results, r => Assert.NotNull(r.ClusterId));
         var aggregate = suite.Aggregate(results);
         Assert.Equal(items.Count, aggregate.Metrics["n_decision_points"].Value);
+
+        // What the risk metrics module receives: every item, with its unit, onset (positive units only) and exposure.
+        var observations = suite.Observations(results);
+        Assert.Equal(results.Select(r => r.ItemId), observations.Select(o => o.ItemId));
+        var positiveUnits = observations.Where(o => o.Label == true).Select(o => o.UnitId).ToHashSet();
+        Assert.All(observations, o => Assert.Equal(positiveUnits.Contains(o.UnitId), o.Onset is not null));
+        Assert.All(observations.Where(o => o.Onset is not null), o => Assert.True(o.Label == true || o.Onset <= o.AsOf || o.Onset > o.AsOf.AddHours(24)));
+        Assert.All(observations, o => Assert.InRange(o.ExposureHours, 0.0, 4.0));
         Assert.Equal(MetricKind.Count, aggregate.Metrics["n_patients"].Kind);
         Assert.Equal(60, aggregate.Metrics["n_patients"].Value);
         Assert.True(aggregate.Metrics["auroc"].Value > 0.6, $"NEWS2 AUROC {aggregate.Metrics["auroc"].Value}"); // vitals drift 6-18 h before onset, so NEWS2 discriminates, imperfectly over a 24 h horizon
