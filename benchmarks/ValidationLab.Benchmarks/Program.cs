@@ -28,6 +28,18 @@ public static class Program
             return;
         }
 
+        if (args is ["longitudinal-replay", .. var lr])
+        {
+            LongitudinalReplayBenchmark.Run(Console.Out, lr.Length > 0 ? int.Parse(lr[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000, lr.Length > 1 ? int.Parse(lr[1], System.Globalization.CultureInfo.InvariantCulture) : 7, lr.Length > 2 ? int.Parse(lr[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+            return;
+        }
+
+        if (args is ["longitudinal-fixture", var fixtureFolder])
+        {
+            LongitudinalReplayBenchmark.WriteFixture(fixtureFolder);
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

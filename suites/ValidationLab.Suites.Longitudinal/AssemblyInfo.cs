@@ -1,2 +1,5 @@
-// The suite factory registers here once the suite is complete:
-// [assembly: ValidationLab.Suites.SuiteFactory(typeof(ValidationLab.Suites.Longitudinal.LongitudinalSuiteFactory))]
+using ValidationLab.Suites;
+using ValidationLab.Suites.Longitudinal;
+
+// The pipeline discovers suites through this attribute, so adding the longitudinal suite edits nothing outside this project.
+[assembly: SuiteFactory(typeof(LongitudinalSuiteFactory))]

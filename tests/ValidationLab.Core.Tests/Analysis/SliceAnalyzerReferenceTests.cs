@@ -66,7 +66,7 @@ public sealed class SliceAnalyzerReferenceTests
             Assert.Equal(row.GetProperty("n").GetInt32(), group.N);
             Assert.Equal(row.GetProperty("reference").GetBoolean(), group.IsReference);
             var accuracy = group.Metrics["accuracy"];
-            Assert.Equal(row.GetProperty("successes").GetInt32() / (double)row.GetProperty("n").GetInt32(), accuracy.Metric.Value, 12);
+            Assert.Equal(row.GetProperty("successes").GetInt32() / (double)row.GetProperty("n").GetInt32(), accuracy.Metric.Value!.Value, 12);
             if (group.IsReference)
             {
                 Assert.Null(accuracy.Test);
@@ -110,7 +110,7 @@ public sealed class SliceAnalyzerReferenceTests
             }
 
             var auroc = group.Metrics["auroc"];
-            Assert.Equal(row.GetProperty("auc").GetDouble(), auroc.Metric.Value, 12);
+            Assert.Equal(row.GetProperty("auc").GetDouble(), auroc.Metric.Value!.Value, 12);
             Assert.Equal(row.GetProperty("tpr").GetDouble(), group.Fairness!.Tpr!.Value, 12);
             Assert.Equal(row.GetProperty("fpr").GetDouble(), group.Fairness.Fpr!.Value, 12);
             Assert.Equal(row.GetProperty("alert_rate").GetDouble(), group.Fairness.AlertRate, 12);

@@ -41,7 +41,6 @@ public sealed class SlicePipelineTests : IDisposable
         Runner = new ValidationLab.Runners.RunnerSettings { Name = "fake", Origin = "test" },
         Suites = [new SuiteSettings { Name = "fake", DataPath = _dir.Combine("data"), Origin = "test" }],
         OutDirectory = _dir.Combine("out"),
-        ConfigSha256 = new string('0', 64),
         Origin = "test",
         Slices = slices,
     };

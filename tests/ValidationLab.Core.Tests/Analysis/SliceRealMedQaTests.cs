@@ -59,7 +59,7 @@ public sealed class SliceRealMedQaTests : IDisposable
         {
             var accuracy = family.Groups[g.Name].Metrics["accuracy"].Metric;
             Assert.Equal(g.Value.GetProperty("n").GetInt32(), accuracy.N);
-            Assert.Equal(g.Value.GetProperty("correct").GetInt32() / (double)g.Value.GetProperty("n").GetInt32(), accuracy.Value, 12);
+            Assert.Equal(g.Value.GetProperty("correct").GetInt32() / (double)g.Value.GetProperty("n").GetInt32(), accuracy.Value!.Value, 12);
         }
 
         var test = family.Groups[reference.GetProperty("test_group").GetString()!].Metrics["accuracy"].Test!;

@@ -1,0 +1,118 @@
+using System.Globalization;
+using ValidationLab.Results;
+using ValidationLab.Statistics;
+using ValidationLab.Suites.Longitudinal.Tasks;
+
+namespace ValidationLab.Suites.Longitudinal;
+
+/// <summary>
+/// Aggregation: items become <see cref="Scoring.RiskObservation"/>s (with onset and exposure from the loaded decision
+/// points) and <see cref="Scoring.RiskAggregator"/> computes the risk metrics with patient cluster bootstrap
+/// intervals; the task's own counts and notes are added.
+/// </summary>
+public sealed partial class LongitudinalSuite
+{
+    public SuiteResult Aggregate(IReadOnlyList<ItemResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var unparseable = results.Count(r => r.Status == ItemStatus.Unparseable);
+        var errored = results.Count(r => r.Status == ItemStatus.Errored);
+        var counts = new SuiteCounts(results.Count, results.Count - unparseable - errored, unparseable, errored);
+        var observations = Observations(results)
+            .Select(o => new Scoring.RiskObservation(o.ItemId, o.PatientId, o.UnitId, o.AsOf, o.Status, o.Score, o.Label, o.Onset, o.ExposureHours, o.Strata))
+            .ToList();
+        var risk = Scoring.RiskAggregator.Aggregate(SuiteName, Mode, counts, observations, new Scoring.RiskAggregationOptions
+        {
+            Seed = Seed,
+            Threshold = _options.Threshold,
+            TargetAlertRate = _options.TargetAlertRate,
+            BootstrapResamples = _options.BootstrapResamples,
+        });
+        var metrics = new SortedDictionary<string, MetricValue>(risk.Metrics.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
+        foreach (var (name, value) in CountMetrics(results))
+        {
+            metrics.TryAdd(name, value);
+        }
+
+        var notes = new List<string>(TaskNotes());
+        notes.AddRange(risk.Notes);
+        notes.Add(errored == 0 ? "No decision point errored." : $"{errored} decision point(s) errored (no answer) and are left out of every metric; they are not counted as wrong.");
+        if (unparseable > 0)
+        {
+            notes.Add($"{unparseable} text answer(s) gave no readable probability and are counted apart (unparseable), not scored.");
+        }
+
+        return risk with { Metrics = metrics, Notes = notes };
+    }
+
+    /// <summary>Counts that rest on the task, not on the model: decision points, positives, patients, exclusions.</summary>
+    internal SortedDictionary<string, MetricValue> CountMetrics(IReadOnlyList<ItemResult> results)
+    {
+        MetricValue Count(int v) => new(v, null, null, results.Count, "count") { Kind = MetricKind.Count };
+        var metrics = new SortedDictionary<string, MetricValue>(StringComparer.Ordinal)
+        {
+            ["n_decision_points"] = Count(results.Count),
+            ["n_positive_decision_points"] = Count(results.Count(r => r.Label == true)),
+            ["n_patients"] = Count(results.Select(r => r.ClusterId).Distinct(StringComparer.Ordinal).Count()),
+            ["n_excluded_decision_points"] = Count(Excluded.Count),
+            ["errored"] = Count(results.Count(r => r.Status == ItemStatus.Errored)),
+            ["unparseable"] = Count(results.Count(r => r.Status == ItemStatus.Unparseable)),
+        };
+        return metrics;
+    }
+
+    /// <summary>The task in plain words and its counts, as the run prints them.</summary>
+    internal List<string> TaskNotes()
+    {
+        var notes = new List<string>
+        {
+            $"Task {Task.Name} ({Path.GetFileName(Task.File)}): {Task.Outcome} within {Task.HorizonHours.ToString(CultureInfo.InvariantCulture)} h; unit = {Task.Unit}, cluster = patient; decision points every {Task.Decision.EveryHours.ToString(CultureInfo.InvariantCulture)} h from {Task.Decision.FirstAfterHours.ToString(CultureInfo.InvariantCulture)} h after the unit starts, while it lasts and the patient is alive.",
+        };
+        if (Counts is { } c)
+        {
+            notes.Add($"Counts: {c.DecisionPoints} decision points ({c.Positives} positive) from {c.Patients} patients and {c.Units} units ({c.PositiveUnits} with the outcome).");
+            notes.Add(c.Excluded.Count == 0 ? "No decision point was excluded." : "Excluded decision points: " + string.Join("; ", c.Excluded.Select(kv => $"{kv.Value} because {kv.Key}")) + ".");
+            if (c.PatientsWithoutUnit > 0)
+            {
+                notes.Add($"{c.PatientsWithoutUnit} patient(s) had no {Task.Unit} and gave no decision point.");
+            }
+        }
+
+        if (Cohort is { } cohort)
+        {
+            notes.Add($"Data: {cohort.Format}, {cohort.Patients.Count} patients with usable data" +
+                (cohort.EmptyPatients.Count > 0 ? $", {cohort.EmptyPatients.Count} without any usable fact ({string.Join(", ", cohort.EmptyPatients.Take(5))}{(cohort.EmptyPatients.Count > 5 ? ", …" : "")})" : "") +
+                (cohort.Skipped.Count > 0 ? "; skipped resource types: " + string.Join(", ", cohort.Skipped.Select(kv => $"{kv.Key} {kv.Value}")) : "") +
+                (cohort.Orphans > 0 ? $"; {cohort.Orphans} record(s) for patients absent from the patient list" : "") + ".");
+        }
+
+        if (Task.ReferenceFeature is { } reference)
+        {
+            notes.Add($"Reference rule for this task: the point-in-time feature '{reference}' (RiskRequest.Features).");
+        }
+
+        notes.Add("Inputs are point in time: each request is rendered from the facts recorded at or before its decision time; labels alone look ahead.");
+        return notes;
+    }
+
+    /// <summary>
+    /// The items as the risk metrics module wants them: (item, patient, unit, decision time, status, score, label,
+    /// onset, exposure hours, strata). Kept here so that the switch to RiskAggregator is one call.
+    /// </summary>
+    internal IReadOnlyList<(string ItemId, string PatientId, string UnitId, DateTimeOffset AsOf, ItemStatus Status, double? Score, bool? Label, DateTimeOffset? Onset, double ExposureHours, IReadOnlyDictionary<string, string> Strata)> Observations(
+        IReadOnlyList<ItemResult> results) =>
+        results.Select(r =>
+        {
+            if (!_points.TryGetValue(r.ItemId, out var p))
+            {
+                // Results re-aggregated without this suite having loaded them (e.g. read back from items.jsonl):
+                // the unit is in the item id (task/unit/time); onset and exposure are not known from the item alone.
+                var parts = r.ItemId.Split('/');
+                return (r.ItemId, r.ClusterId ?? "", parts.Length == 3 ? parts[1] : r.ItemId, r.AsOf ?? default, r.Status, r.Score, r.Label,
+                    (DateTimeOffset?)null, Task.Decision.EveryHours, r.Strata);
+            }
+
+            return (r.ItemId, p.Patient.PatientId, p.UnitId, Timeline.Times.ToOffset(p.AsOf), r.Status, r.Score, r.Label,
+                p.Onset is { } o ? Timeline.Times.ToOffset(o) : (DateTimeOffset?)null, p.ExposureHours, r.Strata);
+        }).ToList();
+}

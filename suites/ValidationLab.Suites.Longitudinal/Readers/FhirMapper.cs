@@ -1,0 +1,601 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ValidationLab.Errors;
+using ValidationLab.Suites.Longitudinal.Timeline;
+
+namespace ValidationLab.Suites.Longitudinal.Readers;
+
+/// <summary>
+/// Maps FHIR R4 resources (as System.Text.Json elements; no FHIR library is used) into patient timelines. Shared by
+/// the Bundle and the Bulk NDJSON readers, so both read a resource the same way. Resource types other than Patient,
+/// Encounter, Observation, Condition, MedicationRequest, Procedure and DocumentReference are counted and skipped.
+/// </summary>
+internal sealed class FhirMapper
+{
+    public const string LoincSystem = "http://loinc.org";
+
+    /// <summary>Extension carrying the patient's insurance on generated cohorts (FHIR keeps it in Coverage).</summary>
+    public const string InsuranceExtension = "https://validationlab.example/fhir/insurance";
+
+    private const string EthnicityExtension = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity";
+
+    private readonly Dictionary<string, TimelineBuilder> _patients = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _declared = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, int> _skipped = new(StringComparer.Ordinal);
+    private readonly List<string> _files = [];
+    private readonly Dictionary<string, Concept> _medications = new(StringComparer.Ordinal);
+
+    // Encounter references and short values ("A", "final") repeat on every hourly observation: one copy each.
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+
+    private string? Pool(string? s)
+    {
+        if (s is null || s.Length > 40)
+        {
+            return s;
+        }
+
+        if (_strings.TryGetValue(s, out var pooled))
+        {
+            return pooled;
+        }
+
+        _strings[s] = s;
+        return s;
+    }
+
+    public void AddFile(string file) => _files.Add(file);
+
+    /// <summary>Map one resource; <paramref name="where"/> says where it was ("entry 12", "line 40").</summary>
+    public void Map(JsonElement resource, string file, long? line, string where)
+    {
+        if (resource.ValueKind != JsonValueKind.Object)
+        {
+            throw new InputException($"{where}: a resource must be a JSON object", file, line, "resourceType");
+        }
+
+        var type = Str(resource, "resourceType")
+            ?? throw new InputException($"{where}: the resource has no resourceType", file, line, "resourceType");
+        var ctx = new Ctx(file, line, where, type, Str(resource, "id") ?? "?");
+        switch (type)
+        {
+            case "Patient":
+                MapPatient(resource, ctx);
+                break;
+            case "Encounter":
+                MapEncounter(resource, ctx);
+                break;
+            case "Observation":
+                MapObservation(resource, ctx);
+                break;
+            case "Condition":
+                AddCoded(resource, ctx, FactKind.Condition, "code", ["onsetDateTime", "onsetPeriod.start", "recordedDate"]);
+                break;
+            case "MedicationRequest":
+                AddCoded(resource, ctx, FactKind.Medication, resource.TryGetProperty("medicationCodeableConcept", out _) ? "medicationCodeableConcept" : "medicationReference", ["authoredOn"]);
+                break;
+            case "Procedure":
+                AddCoded(resource, ctx, FactKind.Procedure, "code", ["performedDateTime", "performedPeriod.start"]);
+                break;
+            case "DocumentReference":
+                MapDocument(resource, ctx);
+                break;
+            case "Medication":
+                Remember(resource);
+                break;
+            default:
+                _skipped[type] = _skipped.GetValueOrDefault(type) + 1;
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A Medication resource, so that a MedicationRequest's medicationReference reads as the drug's code. Bundles
+    /// call this for every entry before mapping (the Medication may come after the request that names it).
+    /// </summary>
+    public void Remember(JsonElement resource)
+    {
+        if (Str(resource, "resourceType") == "Medication" && Str(resource, "id") is { } id && resource.TryGetProperty("code", out var code))
+        {
+            _medications[id] = Coded(FactKind.Medication, code);
+        }
+    }
+
+    public Cohort Finish(string format)
+    {
+        var orphans = _patients.Keys.Count(k => !_declared.Contains(k));
+        return Cohort.From(format, _patients.Values, _files, _skipped, orphans);
+    }
+
+    private TimelineBuilder Patient(string id)
+    {
+        if (!_patients.TryGetValue(id, out var b))
+        {
+            b = new TimelineBuilder(id);
+            _patients[id] = b;
+        }
+
+        return b;
+    }
+
+    private void MapPatient(JsonElement r, Ctx ctx)
+    {
+        var id = Str(r, "id") ?? throw ctx.Error("a Patient needs an id", "id");
+        _declared.Add(id);
+        var b = Patient(id);
+        DateTime? birth = null;
+        if (Str(r, "birthDate") is { } bd)
+        {
+            birth = Times.TryParseDate(bd, out var d) ? d : throw ctx.Error($"'{bd}' is not a date", "birthDate");
+        }
+
+        string? ethnicity = null, insurance = null;
+        if (r.TryGetProperty("extension", out var exts) && exts.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var ext in exts.EnumerateArray())
+            {
+                var url = Str(ext, "url");
+                if (url == EthnicityExtension && ext.TryGetProperty("extension", out var inner) && inner.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var part in inner.EnumerateArray())
+                    {
+                        if (Str(part, "url") == "text")
+                        {
+                            ethnicity = Str(part, "valueString");
+                        }
+                    }
+                }
+                else if (url == InsuranceExtension)
+                {
+                    insurance = Str(ext, "valueString");
+                }
+            }
+        }
+
+        string? language = null;
+        if (r.TryGetProperty("communication", out var comm) && comm.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var c in comm.EnumerateArray())
+            {
+                if (c.TryGetProperty("language", out var lang))
+                {
+                    language = Str(lang, "text") ?? FirstCoding(lang).Display ?? FirstCoding(lang).Code;
+                    break;
+                }
+            }
+        }
+
+        string? site = r.TryGetProperty("managingOrganization", out var org) ? Str(org, "display") : null;
+        b.Demographics = new Demographics
+        {
+            Sex = Str(r, "gender"),
+            BirthDate = birth,
+            Ethnicity = ethnicity,
+            Insurance = insurance,
+            Language = language,
+            Site = site,
+        };
+        if (Str(r, "deceasedDateTime") is { } dead)
+        {
+            var t = ParseTime(dead, ctx, "deceasedDateTime");
+            b.Add(Fact.Textual(t, Concept.Of(FactKind.Death, "", "death", "Death"), null));
+        }
+    }
+
+    private void MapEncounter(JsonElement r, Ctx ctx)
+    {
+        var b = Patient(Subject(r, ctx));
+        var id = Str(r, "id") ?? throw ctx.Error("an Encounter needs an id", "id");
+        if (!r.TryGetProperty("period", out var period) || Str(period, "start") is not { } startText)
+        {
+            throw ctx.Error("an Encounter needs period.start", "period.start");
+        }
+
+        var start = ParseTime(startText, ctx, "period.start");
+        DateTime? end = Str(period, "end") is { } endText ? ParseTime(endText, ctx, "period.end") : null;
+        var cls = r.TryGetProperty("class", out var c) ? NormaliseClass(Str(c, "code")) : "ambulatory";
+        var type = r.TryGetProperty("type", out var types) && types.ValueKind == JsonValueKind.Array && types.GetArrayLength() > 0
+            ? Coded(FactKind.Encounter, types[0])
+            : Concept.Of(FactKind.Encounter, "", "", "Encounter");
+        AddEncounter(b, new Encounter(id, start, end, cls, type));
+    }
+
+    /// <summary>An encounter and its start (and end) as facts: admission/discharge for inpatient stays.</summary>
+    internal static void AddEncounter(TimelineBuilder b, Encounter e)
+    {
+        b.AddEncounter(e);
+        var inpatient = e.Class is "inpatient" or "icu";
+        var t = e.Type ?? Concept.Of(FactKind.Encounter, "", "", "Encounter");
+        b.Add(Fact.Textual(e.Start, Concept.Of(inpatient ? FactKind.Admission : FactKind.Encounter, t.System, t.Code, t.Display), e.Class, e.Id));
+        if (inpatient && e.End is { } end)
+        {
+            b.Add(Fact.Textual(end, Concept.Of(FactKind.Discharge, t.System, t.Code, t.Display), e.Class, e.Id));
+        }
+    }
+
+    /// <summary>Synthea's FHIR codes wellness, outpatient and urgent care as AMB; the CSV names them apart. Both map here.</summary>
+    internal static string NormaliseClass(string? code) => (code ?? "").Trim().ToLowerInvariant() switch
+    {
+        "imp" or "inpatient" or "acute" or "nonac" or "snf" or "hospice" => "inpatient",
+        "emer" or "emergency" => "emergency",
+        "icu" => "icu",
+        _ => "ambulatory",
+    };
+
+    private void MapObservation(JsonElement r, Ctx ctx)
+    {
+        var b = Patient(Subject(r, ctx));
+        var time = ClinicalTime(r, ctx, ["effectiveDateTime", "effectivePeriod.start", "effectiveInstant", "issued"]);
+        var kind = FactKind.Observation;
+        if (r.TryGetProperty("category", out var cats) && cats.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var cat in cats.EnumerateArray())
+            {
+                var code = FirstCoding(cat).Code;
+                kind = code switch
+                {
+                    "vital-signs" => FactKind.Vital,
+                    "laboratory" => FactKind.Lab,
+                    _ => kind,
+                };
+            }
+        }
+
+        var encounter = Pool(EncounterRef(r));
+        var concept = r.TryGetProperty("code", out var cc) ? Coded(kind, cc) : throw ctx.Error("an Observation needs a code", "code");
+        var hasComponents = r.TryGetProperty("component", out var comps) && comps.ValueKind == JsonValueKind.Array && comps.GetArrayLength() > 0;
+        if (TryValue(r, kind, concept, ctx, -1, out var fact, time, encounter))
+        {
+            b.Add(fact with { Text = Pool(fact.Text) });
+        }
+        else if (!hasComponents)
+        {
+            b.Add(Fact.Textual(time, concept, null, encounter));
+        }
+
+        if (hasComponents)
+        {
+            var i = 0;
+            foreach (var comp in comps.EnumerateArray())
+            {
+                var cconcept = comp.TryGetProperty("code", out var ccode) ? Coded(kind, ccode) : throw ctx.Error("a component needs a code", $"component[{i}].code");
+                if (TryValue(comp, kind, cconcept, ctx, i, out var cf, time, encounter))
+                {
+                    b.Add(cf with { Text = Pool(cf.Text) });
+                }
+
+                i++;
+            }
+        }
+    }
+
+    private static bool TryValue(JsonElement r, FactKind kind, Concept concept, Ctx ctx, int component, out Fact fact, DateTime time, string? encounter)
+    {
+        // The field name is built only for a message: this runs for every component of every hourly panel.
+        string Field() => component < 0 ? "value" : $"component[{component.ToString(CultureInfo.InvariantCulture)}].value";
+        fact = default;
+        if (r.TryGetProperty("valueQuantity", out var q))
+        {
+            if (!q.TryGetProperty("value", out var v) || v.ValueKind != JsonValueKind.Number)
+            {
+                throw ctx.Error("valueQuantity.value must be a number", Field() + "Quantity.value");
+            }
+
+            var unit = Str(q, "unit") ?? Str(q, "code");
+            var c = unit is null || unit == concept.Unit ? concept : Concept.Of(kind, concept.System, concept.Code, concept.Display, unit);
+            fact = Fact.Numeric(time, c, v.GetDouble(), encounter);
+            return true;
+        }
+
+        if (r.TryGetProperty("valueCodeableConcept", out var vc))
+        {
+            var coding = FirstCoding(vc);
+            fact = Fact.Textual(time, concept, coding.Display ?? Str(vc, "text") ?? coding.Code, encounter);
+            return true;
+        }
+
+        if (r.TryGetProperty("valueString", out var vs))
+        {
+            fact = Fact.Textual(time, concept, vs.GetString(), encounter);
+            return true;
+        }
+
+        if (r.TryGetProperty("valueInteger", out var vi) && vi.ValueKind == JsonValueKind.Number)
+        {
+            fact = Fact.Numeric(time, concept, vi.GetDouble(), encounter);
+            return true;
+        }
+
+        if (r.TryGetProperty("valueBoolean", out var vb) && vb.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            fact = Fact.Textual(time, concept, vb.GetBoolean() ? "true" : "false", encounter);
+            return true;
+        }
+
+        return false;
+    }
+
+    private void AddCoded(JsonElement r, Ctx ctx, FactKind kind, string codeField, string[] timeFields)
+    {
+        var b = Patient(Subject(r, ctx));
+        var time = ClinicalTime(r, ctx, timeFields);
+        Concept concept;
+        if (r.TryGetProperty(codeField, out var code))
+        {
+            concept = codeField == "medicationReference"
+                ? _medications.GetValueOrDefault(Ref(Str(code, "reference")) ?? "") ?? Concept.Of(kind, "", Str(code, "reference") ?? "", Str(code, "display") ?? "")
+                : Coded(kind, code);
+        }
+        else
+        {
+            concept = Concept.Of(kind, "", "", kind.ToString());
+        }
+
+        b.Add(Fact.Textual(time, concept, null, EncounterRef(r)));
+    }
+
+    private void MapDocument(JsonElement r, Ctx ctx)
+    {
+        var b = Patient(Subject(r, ctx));
+        DateTime time;
+        if (Str(r, "date") is { } d)
+        {
+            time = ParseTime(d, ctx, "date");
+        }
+        else if (r.TryGetProperty("context", out var c) && c.TryGetProperty("period", out var p) && Str(p, "start") is { } s)
+        {
+            time = ParseTime(s, ctx, "context.period.start");
+        }
+        else
+        {
+            throw ctx.Error("a DocumentReference needs a date", "date");
+        }
+
+        var concept = r.TryGetProperty("type", out var type) ? Coded(FactKind.Note, type) : Concept.Of(FactKind.Note, "", "", "Note");
+        string? text = null;
+        if (r.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array)
+        {
+            var i = 0;
+            foreach (var item in content.EnumerateArray())
+            {
+                if (item.TryGetProperty("attachment", out var att) && Str(att, "data") is { } data)
+                {
+                    try
+                    {
+                        text = Encoding.UTF8.GetString(Convert.FromBase64String(data));
+                    }
+                    catch (FormatException)
+                    {
+                        throw ctx.Error("attachment data is not base64", $"content[{i}].attachment.data");
+                    }
+
+                    break;
+                }
+
+                i++;
+            }
+        }
+
+        string? encounter = null;
+        if (r.TryGetProperty("context", out var cx) && cx.TryGetProperty("encounter", out var encs) && encs.ValueKind == JsonValueKind.Array && encs.GetArrayLength() > 0)
+        {
+            encounter = Ref(Str(encs[0], "reference"));
+        }
+
+        b.Add(Fact.Textual(time, concept, text, encounter));
+    }
+
+    private static string Subject(JsonElement r, Ctx ctx)
+    {
+        var field = r.TryGetProperty("subject", out var s) ? "subject" : r.TryGetProperty("patient", out s) ? "patient" : null;
+        if (field is null || Ref(Str(s, "reference")) is not { Length: > 0 } id)
+        {
+            throw ctx.Error($"a {ctx.Type} needs subject.reference naming its patient", "subject.reference");
+        }
+
+        return id;
+    }
+
+    private static string? EncounterRef(JsonElement r) =>
+        r.TryGetProperty("encounter", out var e) ? Ref(Str(e, "reference")) : null;
+
+    /// <summary>"urn:uuid:X", "Patient/X", or "X" → "X".</summary>
+    internal static string? Ref(string? reference)
+    {
+        if (reference is null)
+        {
+            return null;
+        }
+
+        if (reference.StartsWith("urn:uuid:", StringComparison.Ordinal))
+        {
+            return reference[9..];
+        }
+
+        var slash = reference.LastIndexOf('/');
+        return slash >= 0 ? reference[(slash + 1)..] : reference;
+    }
+
+    private static DateTime ClinicalTime(JsonElement r, Ctx ctx, string[] fields)
+    {
+        foreach (var f in fields)
+        {
+            var dot = f.IndexOf('.');
+            var text = dot < 0
+                ? Str(r, f)
+                : r.TryGetProperty(f[..dot], out var o) ? Str(o, f[(dot + 1)..]) : null;
+            if (text is not null)
+            {
+                return ParseTime(text, ctx, f);
+            }
+        }
+
+        throw ctx.Error($"a {ctx.Type} needs a time ({string.Join(" or ", fields)})", fields[0]);
+    }
+
+    private static DateTime ParseTime(string text, Ctx ctx, string field) =>
+        Times.TryParse(text, out var t) ? t : throw ctx.Error($"'{text}' is not a FHIR dateTime", field);
+
+    private static Concept Coded(FactKind kind, JsonElement codeable)
+    {
+        var c = FirstCoding(codeable);
+        return Concept.Of(kind, c.System, c.Code, c.Display ?? Str(codeable, "text") ?? c.Code);
+    }
+
+    private static (string? System, string? Code, string? Display) FirstCoding(JsonElement codeable)
+    {
+        if (codeable.ValueKind == JsonValueKind.Object && codeable.TryGetProperty("coding", out var codings)
+            && codings.ValueKind == JsonValueKind.Array && codings.GetArrayLength() > 0)
+        {
+            var c = codings[0];
+            return (Str(c, "system"), Str(c, "code"), Str(c, "display"));
+        }
+
+        return (null, null, codeable.ValueKind == JsonValueKind.Object ? Str(codeable, "text") : null);
+    }
+
+    internal static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
+            ? v.ValueKind switch
+            {
+                JsonValueKind.String => v.GetString(),
+                JsonValueKind.Number => v.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    private sealed record Ctx(string File, long? Line, string Where, string Type, string Id)
+    {
+        public InputException Error(string message, string field) =>
+            new($"{Where} ({Type}/{Id}): {message}", File, Line, field);
+    }
+}
+
+/// <summary>Reads FHIR R4 Bundles (one JSON file each, or a folder of them), entry by entry.</summary>
+internal static class FhirBundleReader
+{
+    public static Cohort Read(string path, string? displayRoot = null)
+    {
+        var files = Directory.Exists(path)
+            ? Directory.GetFiles(path, "*.json").OrderBy(f => f, StringComparer.Ordinal).ToArray()
+            : [path];
+        var mapper = new FhirMapper();
+        foreach (var file in files)
+        {
+            mapper.AddFile(file);
+            using var stream = File.OpenRead(file);
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(stream);
+            }
+            catch (JsonException ex)
+            {
+                throw new InputException($"not valid JSON: {ex.Message}", file, ex.LineNumber + 1, ex.Path ?? "(document)");
+            }
+
+            using (doc)
+            {
+                var root = doc.RootElement;
+                var type = FhirMapper.Str(root, "resourceType");
+                if (type != "Bundle")
+                {
+                    // Hospital and practitioner information files sit beside Synthea's patient bundles: not patient data.
+                    throw new InputException($"expected a FHIR Bundle, found resourceType '{type ?? "(none)"}'", file, null, "resourceType");
+                }
+
+                if (!root.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
+                {
+                    continue;
+                }
+
+                foreach (var entry in entries.EnumerateArray())
+                {
+                    if (entry.TryGetProperty("resource", out var r))
+                    {
+                        mapper.Remember(r);
+                    }
+                }
+
+                var i = 0;
+                foreach (var entry in entries.EnumerateArray())
+                {
+                    if (!entry.TryGetProperty("resource", out var resource))
+                    {
+                        throw new InputException($"entry {i} has no resource", file, null, $"entry[{i}].resource");
+                    }
+
+                    mapper.Map(resource, file, null, $"entry {i}");
+                    i++;
+                }
+            }
+        }
+
+        return mapper.Finish("fhir-bundle");
+    }
+}
+
+/// <summary>
+/// Reads FHIR Bulk Data NDJSON (one resource a line, files named Type.NNN.ndjson, optionally gzipped), streaming
+/// line by line: memory is the timelines, not the files.
+/// </summary>
+internal static class FhirNdjsonReader
+{
+    public static Cohort Read(string folder)
+    {
+        var files = Directory.GetFiles(folder)
+            .Where(f => f.EndsWith(".ndjson", StringComparison.Ordinal) || f.EndsWith(".ndjson.gz", StringComparison.Ordinal))
+            .Where(f => !Path.GetFileName(f).StartsWith("log.", StringComparison.Ordinal))
+            .OrderBy(f => Path.GetFileName(f).StartsWith("Patient.", StringComparison.Ordinal) ? 0 : 1)
+            .ThenBy(f => f, StringComparer.Ordinal)
+            .ToArray();
+        var mapper = new FhirMapper();
+        foreach (var file in files)
+        {
+            mapper.AddFile(file);
+            using var reader = TextInputs.Open(file);
+            long line = 0;
+            while (reader.ReadLine() is { } text)
+            {
+                line++;
+                if (string.IsNullOrWhiteSpace(text))
+                {
+                    continue;
+                }
+
+                JsonDocument doc;
+                try
+                {
+                    doc = JsonDocument.Parse(text);
+                }
+                catch (JsonException ex)
+                {
+                    throw new InputException($"line {line.ToString(CultureInfo.InvariantCulture)} is not valid JSON: {ex.Message}", file, line, ex.Path ?? "(line)");
+                }
+
+                using (doc)
+                {
+                    mapper.Map(doc.RootElement, file, line, $"line {line.ToString(CultureInfo.InvariantCulture)}");
+                }
+            }
+        }
+
+        return mapper.Finish("fhir-ndjson");
+    }
+}
+
+/// <summary>Opens text files, transparently un-gzipping "*.gz" (MIMIC's CSVs are read as they are shipped).</summary>
+internal static class TextInputs
+{
+    public static StreamReader Open(string file)
+    {
+        Stream stream = File.OpenRead(file);
+        if (file.EndsWith(".gz", StringComparison.Ordinal))
+        {
+            stream = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress);
+        }
+
+        return new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+    }
+}
