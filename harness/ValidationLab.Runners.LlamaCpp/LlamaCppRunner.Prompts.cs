@@ -77,3 +77,17 @@ public sealed partial class LlamaCppRunner
         return new RenderedPrompt { Generate = new GeneratePrompt(prompt, decoding.MaxTokens, decoding.Stop, decoding.Temperature, decoding.TopP, seed) };
     }
 }
+
+// LlamaCppRunner: the engine's full generation result (tokens and their log-probabilities), which the text
+// response does not carry; for tests and benchmarks.
+public sealed partial class LlamaCppRunner
+{
+    internal async Task<GenerationResult> GenerateForTestsAsync(GenerateRequest request, CancellationToken cancellationToken)
+    {
+        var engine = await EngineAsync(cancellationToken).ConfigureAwait(false);
+        var g = Render(engine.Model, request).Generate ?? throw new InvalidOperationException("not a generate request");
+        var job = new GenerateJob(g.Prompt, g.MaxTokens, g.Stop, g.Temperature, g.TopP, g.Seed, engine.Model.ContextSize, cancellationToken);
+        engine.Submit(job);
+        return await job.Task.ConfigureAwait(false);
+    }
+}

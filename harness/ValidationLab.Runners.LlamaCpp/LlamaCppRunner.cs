@@ -161,13 +161,13 @@ public sealed partial class LlamaCppRunner : IModelRunner, IRunnerStatistics
                 engine.Submit(job);
                 var result = await job.Task.ConfigureAwait(false);
                 Account(result.PromptTokens, result.Tokens.Length);
-                return ModelResponse.For(request) with
+                return Answered(ModelResponse.For(request) with
                 {
                     Text = result.Text,
                     LatencyMs = clock.Elapsed.TotalMilliseconds,
                     Usage = new TokenUsage(result.PromptTokens, result.Tokens.Length),
                     Method = engine.Model.UsesChatTemplate ? ChatTemplateMethod : PlainPromptMethod,
-                };
+                });
             }
 
             var s = rendered.Scoring!;
@@ -175,13 +175,13 @@ public sealed partial class LlamaCppRunner : IModelRunner, IRunnerStatistics
             engine.Submit(scoring);
             var scored = await scoring.Task.ConfigureAwait(false);
             Account(scored.PromptTokens, 0);
-            return ModelResponse.For(request) with
+            return Answered(ModelResponse.For(request) with
             {
                 LogLikelihoods = scored.LogLikelihoods,
                 LatencyMs = clock.Elapsed.TotalMilliseconds,
                 Usage = new TokenUsage(scored.PromptTokens, 0),
                 Method = Options.LogLikelihoodMethod == LogLikelihoodMethod.SharedPrefix ? SharedPrefixMethod : SeparateMethod,
-            };
+            });
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -217,6 +217,18 @@ public sealed partial class LlamaCppRunner : IModelRunner, IRunnerStatistics
         {
             _loadGate.Release();
         }
+    }
+
+    /// <summary>
+    /// Raised after each answer the engine produced (not for errors). Lets an in-process end-to-end test interrupt a
+    /// run at an exact point (after the n-th answer) instead of racing a timer.
+    /// </summary>
+    internal static event Action<LlamaCppRunner, ModelResponse>? AnsweredForTests;
+
+    private ModelResponse Answered(ModelResponse response)
+    {
+        AnsweredForTests?.Invoke(this, response);
+        return response;
     }
 
     private void Account(int prompt, int completion)
