@@ -91,3 +91,28 @@ public sealed partial class LlamaCppRunner
         return await job.Task.ConfigureAwait(false);
     }
 }
+
+// LlamaCppRunner: token-level entry points for the benchmarks, so that their timings hold the engine's work only.
+public sealed partial class LlamaCppRunner
+{
+    internal async Task<int[]> TokenizeForBenchmarksAsync(string text, CancellationToken cancellationToken)
+    {
+        var engine = await EngineAsync(cancellationToken).ConfigureAwait(false);
+        return engine.Model.Tokenize(text, addSpecial: true, parseSpecial: false);
+    }
+
+    internal async Task<ScoringResult> ScoreTokensForBenchmarksAsync(int[] context, int[][] continuations, bool sharedPrefix, CancellationToken cancellationToken)
+    {
+        var engine = await EngineAsync(cancellationToken).ConfigureAwait(false);
+        var job = new ScoringJob(context, continuations, sharedPrefix, cancellationToken);
+        engine.Submit(job);
+        return await job.Task.ConfigureAwait(false);
+    }
+
+    internal async Task<int[][]> ContinuationsForBenchmarksAsync(string context, IReadOnlyList<string> continuations, CancellationToken cancellationToken)
+    {
+        var engine = await EngineAsync(cancellationToken).ConfigureAwait(false);
+        var scoring = Render(engine.Model, new LogLikelihoodRequest { Suite = "b", ItemId = "b", Context = context, Continuations = continuations }).Scoring!;
+        return scoring.Continuations;
+    }
+}
