@@ -9,7 +9,7 @@ using ValidationLab.Runners.LlamaCpp;
 namespace ValidationLab.Benchmarks;
 
 /// <summary>
-/// <c>llama-quick [model] [threads] [batch]</c>: the llamacpp runner measured against references in the same
+/// <c>llama-quick [model] [threads] [batch] [all|prompt|mc|generate]</c>: the llamacpp runner measured against references in the same
 /// command, rounds interleaved so that a machine changing speed mid-run hits both sides alike.
 /// 1. Prompt tokens/s against node-llama-cpp (same prebuilt libraries, model, threads, batch size).
 /// 2. 4-option multiple choice: shared-prefix scoring and scoring each option from scratch, as multiples of
@@ -28,9 +28,21 @@ internal static class LlamaQuickCompare
         var questions = File.ReadAllLines(fixture).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
         output.WriteLine($"model {model}, threads {threads}, batch {batch}, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
-        PromptThroughput(output, root, model, threads, batch, questions).GetAwaiter().GetResult();
-        MultipleChoice(output, model, threads, batch, questions).GetAwaiter().GetResult();
-        GenerateItemsPerSecond(output, model, threads, batch, questions).GetAwaiter().GetResult();
+        var only = args.Length > 3 ? args[3] : "all";
+        if (only is "all" or "prompt")
+        {
+            PromptThroughput(output, root, model, threads, batch, questions).GetAwaiter().GetResult();
+        }
+
+        if (only is "all" or "mc")
+        {
+            MultipleChoice(output, model, threads, batch, questions).GetAwaiter().GetResult();
+        }
+
+        if (only is "all" or "generate")
+        {
+            GenerateItemsPerSecond(output, model, threads, batch, questions).GetAwaiter().GetResult();
+        }
     }
 
     private static async Task PromptThroughput(TextWriter output, string root, string model, int threads, int batch, List<JsonObject> questions)
@@ -93,28 +105,48 @@ internal static class LlamaQuickCompare
                 await runner.ContinuationsForBenchmarksAsync(context, [.. options.Select(o => " " + o.Value!.GetValue<string>())], CancellationToken.None)));
         }
 
-        var alone = new List<double>();
-        var sharedLetters = new List<double>();
-        var separateLetters = new List<double>();
-        var sharedTexts = new List<double>();
-        var separateTexts = new List<double>();
-        for (var round = 0; round < 3; round++)
+        // Wall time and tokens evaluated, per method, summed over the items. "one call" scores the four options
+        // from scratch as four sequences of one decode call; "four requests" as four requests one after the other,
+        // as lm-evaluation-harness sends them (one context + continuation per request).
+        var sums = new Dictionary<string, (double Seconds, long Tokens)>(StringComparer.Ordinal);
+        async Task Measure(string name, int[] context, int[][] continuations, bool shared, bool oneByOne = false)
         {
-            foreach (var (context, letters, texts) in items)
+            var clock = Stopwatch.StartNew();
+            long tokens = 0;
+            if (oneByOne)
             {
-                alone.Add(await Time(() => runner.ScoreTokensForBenchmarksAsync(context, [[context[^1]]], true, CancellationToken.None)));
-                sharedLetters.Add(await Time(() => runner.ScoreTokensForBenchmarksAsync(context, letters, true, CancellationToken.None)));
-                separateLetters.Add(await Time(() => runner.ScoreTokensForBenchmarksAsync(context, letters, false, CancellationToken.None)));
-                sharedTexts.Add(await Time(() => runner.ScoreTokensForBenchmarksAsync(context, texts, true, CancellationToken.None)));
-                separateTexts.Add(await Time(() => runner.ScoreTokensForBenchmarksAsync(context, texts, false, CancellationToken.None)));
+                foreach (var c in continuations)
+                {
+                    tokens += (await runner.ScoreTokensForBenchmarksAsync(context, [c], false, CancellationToken.None)).EvaluatedTokens;
+                }
             }
+            else
+            {
+                tokens = (await runner.ScoreTokensForBenchmarksAsync(context, continuations, shared, CancellationToken.None)).EvaluatedTokens;
+            }
+
+            var s = sums.GetValueOrDefault(name);
+            sums[name] = (s.Seconds + clock.Elapsed.TotalSeconds, s.Tokens + tokens);
         }
 
-        var a = alone.Sum();
+        foreach (var (context, letters, texts) in items)
+        {
+            await Measure("alone", context, [[context[^1]]], true);
+            await Measure("letters shared prefix", context, letters, true);
+            await Measure("letters from scratch, one call", context, letters, false);
+            await Measure("letters from scratch, four requests", context, letters, false, oneByOne: true);
+            await Measure("texts shared prefix", context, texts, true);
+            await Measure("texts from scratch, one call", context, texts, false);
+            await Measure("texts from scratch, four requests", context, texts, false, oneByOne: true);
+        }
+
+        var (aSeconds, aTokens) = sums["alone"];
         output.WriteLine();
-        output.WriteLine($"2. 4-option multiple choice, {items.Count} MedQA fixture questions x 3 rounds, cost relative to evaluating the question alone ({a * 1000 / alone.Count:N1} ms per question, mean context {items.Average(i => i.Context.Length):N0} tokens)");
-        output.WriteLine($"   letters ' A'..' D'          shared prefix {sharedLetters.Sum() / a,5:N2}x   each option from scratch {separateLetters.Sum() / a,5:N2}x");
-        output.WriteLine($"   option texts (mean {items.Average(i => i.Texts.Average(t => t.Length)):N1} tokens) shared prefix {sharedTexts.Sum() / a,5:N2}x   each option from scratch {separateTexts.Sum() / a,5:N2}x");
+        output.WriteLine($"2. 4-option multiple choice, {items.Count} MedQA fixture questions (mean context {items.Average(i => i.Context.Length):N0} tokens, option texts {items.Average(i => i.Texts.Average(t => t.Length)):N1} tokens), relative to evaluating the question alone ({aSeconds * 1000 / items.Count:N1} ms per question)");
+        foreach (var (name, (seconds, tokens)) in sums.Where(kv => kv.Key != "alone"))
+        {
+            output.WriteLine($"   {name,-38} time {seconds / aSeconds,5:N2}x   tokens evaluated {(double)tokens / aTokens,5:N2}x");
+        }
     }
 
     private static async Task GenerateItemsPerSecond(TextWriter output, string model, int threads, int batch, List<JsonObject> questions)
