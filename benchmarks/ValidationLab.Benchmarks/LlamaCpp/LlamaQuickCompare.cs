@@ -63,7 +63,8 @@ internal static class LlamaQuickCompare
         var nodeDir = Path.Combine(root, "benchmarks", "ValidationLab.Benchmarks", "LlamaCpp", "node");
         EnsureNodeReference(output, nodeDir);
 
-        await using var runner = Runner(model, threads, batch, parallel: 1);
+        // The same context size as the node script (2048): attention runs over the whole KV cache.
+        await using var runner = Runner(model, threads, batch, parallel: 1, contextSize: 2048);
         var tokens = await runner.TokenizeForBenchmarksAsync(text.ToString(), CancellationToken.None);
         int[][] one = [[tokens[^1]]];
         const int Reps = 9;
@@ -180,7 +181,7 @@ internal static class LlamaQuickCompare
         }
     }
 
-    private static LlamaCppRunner Runner(string model, int threads, int batch, int parallel) =>
+    private static LlamaCppRunner Runner(string model, int threads, int batch, int parallel, int contextSize = 8192) =>
         (LlamaCppRunner)new LlamaCppRunnerFactory().Create(new RunnerSettings
         {
             Name = "llamacpp",
@@ -190,7 +191,7 @@ internal static class LlamaQuickCompare
                 ["threads"] = threads.ToString(CultureInfo.InvariantCulture),
                 ["batch_size"] = batch.ToString(CultureInfo.InvariantCulture),
                 ["parallel"] = parallel.ToString(CultureInfo.InvariantCulture),
-                ["context_size"] = "8192",
+                ["context_size"] = contextSize.ToString(CultureInfo.InvariantCulture),
             },
         });
 
