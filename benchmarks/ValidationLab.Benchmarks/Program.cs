@@ -40,6 +40,12 @@ public static class Program
             return;
         }
 
+        if (args is ["llama-quick", .. var llamaArgs])
+        {
+            LlamaQuickCompare.Run(Console.Out, llamaArgs);
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }
