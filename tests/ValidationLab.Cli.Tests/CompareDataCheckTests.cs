@@ -78,13 +78,13 @@ public sealed class CompareDataCheckTests : IDisposable
     [Fact]
     public async Task Should_Refuse_A_Limited_Run_Against_A_Full_One_Unless_Told()
     {
-        // Given: the baseline ran the first 5 items only (as `run --limit 5` records it)
+        // Given: the baseline ran the first 5 items only (as `run --limit 5` records it: count, not sampled, the run seed)
         var data = CompareRuns.WriteQuestions(_dir, "questions.jsonl", N);
         var baseline = await CompareRuns.RunAsync(_dir, "baseline", data, BaselineCorrect);
         var candidate = await CompareRuns.RunAsync(_dir, "candidate", data, CandidateCorrect);
         var items = Path.Combine(baseline, "items.jsonl");
         File.WriteAllLines(items, File.ReadAllLines(items).Take(5));
-        CompareRuns.SetLimit(baseline, 5, sampled: false, seed: null);
+        CompareRuns.SetLimit(baseline, 5, sampled: false, seed: 0);
 
         // When
         var refused = await CliRunner.RunAsync("compare", "--baseline", baseline, "--candidate", candidate);

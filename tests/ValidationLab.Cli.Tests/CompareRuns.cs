@@ -58,7 +58,7 @@ internal static class CompareRuns
     }
 
     /// <summary>Add <c>manifest.limit</c> to a run folder's results.json, as a run with <c>--limit</c> records it.</summary>
-    public static void SetLimit(string runDir, int count, bool sampled, int? seed)
+    public static void SetLimit(string runDir, int count, bool sampled, int seed)
     {
         var path = Path.Combine(runDir, "results.json");
         var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();

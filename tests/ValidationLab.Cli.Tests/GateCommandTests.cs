@@ -304,9 +304,9 @@ public sealed class GateCommandTests : IClassFixture<GateRuns>, IDisposable
     [Fact]
     public async Task Should_Judge_Every_Criterion_Of_The_Shipped_Release_Policy()
     {
-        // Given: the shipped policy, a production baseline and a slices object as issue 9 describes it
+        // Given: the shipped policy, a production baseline and a candidate with real slices
         var policy = Path.Combine(RepoPaths.Root, "fixtures", "policies", "medqa-release.yaml");
-        GateRuns.EditResults(_run, r => r["slices"] = JsonNode.Parse("""{"medqa": {"accuracy": {"gap": 0.03, "adjusted_p": 0.5, "slice": "sex=male"}}}"""));
+        // (the candidate run declares slices by sex and exam step: no gap is significant after Holm)
 
         // When
         var result = await Gate(policy, "--baseline", _runs.Production);
@@ -383,5 +383,32 @@ public sealed class GateCommandTests : IClassFixture<GateRuns>, IDisposable
         Assert.Equal("holds for no applicable element", criteria[1]!["why"]!.GetValue<string>());
         Assert.True(criteria[2]!["passed"]!.GetValue<bool>());
         Assert.StartsWith("not applicable", criteria[2]!["why"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_Deselect_Untested_Slices_And_Refuse_A_Mistyped_Condition_Path()
+    {
+        // Given: the candidate's real slices (reference groups have no test, so test.adjusted_p is absent there)
+        string Policy(string conditionPath) => _dir.Write($"policy-{conditionPath}.yaml", $$"""
+            name: slices
+            criteria:
+              - name: tested_gaps
+                all: slices.suites.medqa.families.*.groups.*.metrics.*
+                when: {path: {{conditionPath}}, operator: "<", threshold: 0.05}
+                path: difference
+                absolute: true
+                operator: "<="
+                threshold: 0.05
+            """);
+
+        // When
+        var tested = await Gate(Policy("test.adjusted_p"));
+        var mistyped = await Gate(Policy("test.adjusted"));
+
+        // Then: untested groups are not selected and no tested gap is significant; a typo is a policy error
+        Assert.True(tested.ExitCode == 0, tested.ToString());
+        Assert.Contains("not applicable", GateJson(_run).ToJsonString(), StringComparison.Ordinal);
+        SignoffSetup.Expect(mistyped, 2);
+        Assert.Contains("'test' has no 'adjusted'", mistyped.Stderr, StringComparison.Ordinal);
     }
 }

@@ -19,7 +19,7 @@ public sealed class CliEndToEndTests : IDisposable
 
     private static string Fixture => Path.Combine(TestRepository.Root, "fixtures", "medqa", "medqa-fixture.jsonl");
 
-    [RealModelFact]
+    [RealDataFact("models/llama-2-tiny-random.gguf")]
     public async Task Should_Run_MedQA_LogLikelihood_End_To_End_And_Serve_A_Rerun_From_The_Cache()
     {
         // Given / When
@@ -46,7 +46,7 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.Equal(File.ReadAllBytes(At("first/items.jsonl")), File.ReadAllBytes(At("second/items.jsonl")));
     }
 
-    [RealModelFact]
+    [RealDataFact("models/llama-2-tiny-random.gguf")]
     public async Task Should_Run_MedQA_Generate_End_To_End()
     {
         var run = await RunAsync([.. Args("gen", "generate", RealModel.Path, "store/g.db"), "--suite-option", "max_tokens=6"]);
@@ -59,7 +59,7 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.Equal(FixtureItems, Accounting(Results("gen"), "requests"));
     }
 
-    [RealModelFact]
+    [RealDataFact("models/llama-2-tiny-random.gguf")]
     public async Task Should_Resume_A_Cancelled_Run_Without_Asking_Again_For_Stored_Answers()
     {
         // Given: a private copy of the model, so that only this test's runner trips the interruption.

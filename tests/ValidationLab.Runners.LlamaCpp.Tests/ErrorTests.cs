@@ -65,7 +65,7 @@ public sealed class ErrorTests : IDisposable
         Assert.Equal(key, e.Field);
     }
 
-    [RealModelFact]
+    [RealDataFact("models/llama-2-tiny-random.gguf")]
     public async Task Should_Refuse_An_Unsupported_Architecture_Before_The_Run()
     {
         // Given: a well-formed GGUF whose architecture llama.cpp does not know.
@@ -90,7 +90,7 @@ public sealed class ErrorTests : IDisposable
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
 
-    [RealModelFact]
+    [RealDataFact("models/llama-2-tiny-random.gguf")]
     public async Task Should_Refuse_A_Prompt_Longer_Than_The_Context_Before_The_Run()
     {
         await using var runner = Make.Runner(("context_size", "64"), ("batch_size", "64"));
@@ -103,7 +103,7 @@ public sealed class ErrorTests : IDisposable
         Assert.Contains("item 'mc-1'", scoring.Message, StringComparison.Ordinal);
     }
 
-    [RealModelFact]
+    [RealDataFact("models/llama-2-tiny-random.gguf")]
     public async Task Should_Load_The_Model_Only_When_A_Request_Needs_It()
     {
         await using var runner = Make.Runner();
@@ -117,7 +117,7 @@ public sealed class ErrorTests : IDisposable
         Assert.Equal(1, runner.GetCounters().RequestsSent);
     }
 
-    [RealModelFact]
+    [RealDataFact("models/llama-2-tiny-random.gguf")]
     public async Task Should_Record_Settings_And_Weights_In_The_Fingerprint()
     {
         await using var a = Make.Runner();

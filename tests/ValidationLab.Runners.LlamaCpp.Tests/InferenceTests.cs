@@ -11,7 +11,7 @@ public sealed class InferenceTests
 {
     private const double Tolerance = 1e-4;
 
-    [RealModelFact]
+    [RealDataFact("models/llama-2-tiny-random.gguf")]
     public async Task Should_Generate_The_Same_Tokens_And_LogProbs_Twice()
     {
         await using var runner = Make.Runner();
@@ -24,7 +24,7 @@ public sealed class InferenceTests
         Assert.All(first.LogProbs, lp => Assert.InRange(lp, -50, 0));
     }
 
-    [RealModelFact]
+    [RealDataFact("models/llama-2-tiny-random.gguf")]
     public async Task Should_Generate_The_Same_Tokens_Across_Batch_Sizes_And_Parallel_Settings()
     {
         // Given: one reference, then batch sizes that split the prompt into many decode calls, and several requests
@@ -61,7 +61,7 @@ public sealed class InferenceTests
         }
     }
 
-    [RealModelFact]
+    [RealDataFact("models/llama-2-tiny-random.gguf")]
     public async Task Should_Score_Shared_Prefix_Like_Evaluating_Each_Continuation_From_Scratch()
     {
         // Given: single-token letters and multi-token answers, the case where the option branches copy the prefix.
@@ -91,7 +91,7 @@ public sealed class InferenceTests
         Assert.True(shared.DecodedTokens * 3 < separate.DecodedTokens, $"shared {shared.DecodedTokens} tokens, separate {separate.DecodedTokens}");
     }
 
-    [RealModelFact]
+    [RealDataFact("models/llama-2-tiny-random.gguf")]
     public async Task Should_Score_The_Same_When_Items_Share_A_Batch()
     {
         await using var alone = Make.Runner(("parallel", "1"));
@@ -113,7 +113,7 @@ public sealed class InferenceTests
         }
     }
 
-    [RealModelFact]
+    [RealDataFact("models/llama-2-tiny-random.gguf")]
     public async Task Should_Stop_At_A_Stop_String_And_At_Max_Tokens()
     {
         await using var runner = Make.Runner();
@@ -133,7 +133,7 @@ public sealed class InferenceTests
         Assert.StartsWith(shorter.Text!, full.Text, StringComparison.Ordinal);
     }
 
-    [RealModelFact]
+    [RealDataFact("models/llama-2-tiny-random.gguf")]
     public async Task Should_Sample_Reproducibly_With_A_Seed()
     {
         await using var runner = Make.Runner(("parallel", "3"));
@@ -145,7 +145,7 @@ public sealed class InferenceTests
         Assert.NotEqual(greedy.Text, r[0].Text);
     }
 
-    [RealModelFact]
+    [RealDataFact("models/llama-2-tiny-random.gguf")]
     public async Task Should_Answer_Risk_Requests_By_Generation()
     {
         await using var runner = Make.Runner();

@@ -99,6 +99,12 @@ public sealed record EvidencePath
                 {
                     next.Add((prefix + segment, child));
                 }
+                else if (node is null && path.Length > 0)
+                {
+                    // Under a value that is null (a slice's test where none was run): the value sought is absent,
+                    // which fails a criterion and deselects a collection element; it is not a missing path.
+                    next.Add((prefix + segment, null));
+                }
                 else if (node is JsonArray arr && int.TryParse(segment, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) && index < arr.Count)
                 {
                     next.Add((prefix + segment, arr[index]));

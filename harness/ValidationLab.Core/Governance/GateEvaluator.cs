@@ -56,6 +56,7 @@ public static class GateEvaluator
         }
 
         var elements = new List<ElementResult>();
+        var conditionUndecidable = 0;
         foreach (var (path, node) in over.ResolveAll(Document(over, results, comparison, criterion), DocumentName(over)))
         {
             if (criterion.When is { } when)
@@ -63,8 +64,12 @@ public static class GateEvaluator
                 var applies = Judge(when, (path, node), results, comparison);
                 if (applies.Holds != true)
                 {
+                    // Inside a collection, an element whose condition value is absent (a slice too small to test, the
+                    // reference group itself) is one the condition does not select: "adjusted p < 0.05" does not hold
+                    // where no p-value exists. The criterion's own value being absent still fails.
+                    conditionUndecidable += applies.Holds is null ? 1 : 0;
                     elements.Add(applies.Holds is null
-                        ? new ElementResult(path, true, false, applies.ObservedText, $"cannot tell whether it applies: {applies.Why}")
+                        ? new ElementResult(path, false, true, applies.ObservedText, $"not applicable: {when.Describe()} cannot be evaluated ({applies.Why})")
                         : new ElementResult(path, false, true, applies.ObservedText, $"not applicable: {when.Describe()} does not hold"));
                     continue;
                 }
@@ -84,6 +89,17 @@ public static class GateEvaluator
                 ObservedText = "nothing matched",
                 Passed = criterion.AllowEmpty,
                 Why = criterion.AllowEmpty ? "nothing to check (the policy allows an empty collection)" : $"'{over.Text}' matched nothing: a criterion over nothing is not evidence (set allow_empty: true if that is intended)",
+                Elements = elements,
+            };
+        }
+
+        if (conditionUndecidable == elements.Count && criterion.When is { } condition)
+        {
+            // No element had a value for the condition at all: a mistyped condition path must not pass silently.
+            return result with
+            {
+                ObservedText = summary,
+                Why = $"cannot tell whether {condition.Describe()} applies to any of the {elements.Count} element(s): it has no value in any of them",
                 Elements = elements,
             };
         }

@@ -240,10 +240,22 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
         foreach (var file in files.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
         {
             using var stream = File.OpenRead(file);
-            hashes[asGiven.TryGetValue(file, out var given) ? given : file] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+            hashes[asGiven.TryGetValue(file, out var given) ? given : BundledName(file) ?? file] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
         }
 
         return hashes;
+    }
+
+    /// <summary>
+    /// A bundled fixture (a suite's own task definitions, the files inside a default data folder) is read from the
+    /// build output's copy of the repository's fixtures/ folder; the manifest names it as the repository file.
+    /// </summary>
+    private static string? BundledName(string file)
+    {
+        var bundled = Path.Combine(AppContext.BaseDirectory, "fixtures") + Path.DirectorySeparatorChar;
+        return file.StartsWith(bundled, StringComparison.Ordinal)
+            ? "fixtures/" + file[bundled.Length..].Replace(Path.DirectorySeparatorChar, '/')
+            : null;
     }
 
     private static string Kind(RequestKind kind) => kind switch

@@ -15,8 +15,16 @@ public sealed class GateRuns : IDisposable
     {
         Candidate = _dir.Combine("candidate");
         Production = _dir.Combine("production");
-        var a = CliRunner.RunAsync("run", "--out", Candidate).GetAwaiter().GetResult();
-        var b = CliRunner.RunAsync("run", "--config", Path.Combine(RepoPaths.Root, "fixtures", "configs", "medqa-baseline.yaml"), "--out", Production).GetAwaiter().GetResult();
+        // The candidate: the MedQA fixture answered by the lexical-overlap floor in generate mode (12/43 correct),
+        // with real slices (fixtures/configs/medqa-slices.yaml). Production: the same questions and scoring mode
+        // answered by the random floor, so that compare pairs every item.
+        var config = Path.Combine(RepoPaths.Root, "fixtures", "configs", "medqa-slices.yaml");
+        var productionConfig = _dir.Combine("production.yaml");
+        File.WriteAllText(productionConfig, File.ReadAllText(config)
+            .Replace("model: lexical-overlap", "model: random", StringComparison.Ordinal)
+            .Replace("../medqa/medqa-fixture.jsonl", RepoPaths.MedQaFixture.Replace('\\', '/'), StringComparison.Ordinal));
+        var a = CliRunner.RunAsync("run", "--config", config, "--out", Candidate).GetAwaiter().GetResult();
+        var b = CliRunner.RunAsync("run", "--config", productionConfig, "--out", Production).GetAwaiter().GetResult();
         if (a.ExitCode != 0 || b.ExitCode != 0)
         {
             throw new InvalidOperationException($"could not make the runs the gate tests need:\n{a}\n{b}");

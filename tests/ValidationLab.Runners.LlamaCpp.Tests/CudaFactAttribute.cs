@@ -2,24 +2,6 @@ using ValidationLab.Testing;
 
 namespace ValidationLab.Runners.LlamaCpp.Tests;
 
-/// <summary>
-/// A fact that runs real inference on ../shared/data/models/llama-2-tiny-random.gguf. Reported as skipped, with the
-/// path, when the file is absent — except when the environment variable CI is set: then the test runs and fails, so
-/// CI can never pass without having run inference. (The one real-data attribute of this project; swap it for the
-/// shared one when tests/Shared has it.)
-/// </summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class RealModelFactAttribute : FactAttribute
-{
-    public RealModelFactAttribute()
-    {
-        if (!File.Exists(RealModel.Path) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-        {
-            Skip = $"real model {RealModel.Path} is absent; real-inference check skipped (set CI to make this a failure)";
-        }
-    }
-}
-
 /// <summary>A fact that needs an NVIDIA GPU and the CUDA build of the libraries; skipped with the reason otherwise.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class CudaFactAttribute : FactAttribute
