@@ -18,19 +18,24 @@ public sealed class HtmlReportExporter : IRunExporter
 
     private static readonly string ContentSecurityPolicy =
         "default-src 'none'; style-src '" + Sha256(StyleText) + "'; script-src '" + Sha256(ScriptText)
-        + "'; base-uri 'none'; form-action 'none'";
+        + "'; img-src data:; base-uri 'none'; form-action 'none'";
 
     /// <inheritdoc />
     public string FileName => "report.html";
 
     /// <inheritdoc />
-    public async Task WriteAsync(RunResult run, IReadOnlyList<ItemResult> items, Stream destination, CancellationToken cancellationToken)
+    public Task WriteAsync(RunResult run, IReadOnlyList<ItemResult> items, Stream destination, CancellationToken cancellationToken) =>
+        WriteAsync(run, items, ReportEvidence.None, destination, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task WriteAsync(RunResult run, IReadOnlyList<ItemResult> items, ReportEvidence evidence, Stream destination, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(evidence);
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(destination);
 
-        StringBuilder page = Render(run, items, cancellationToken);
+        StringBuilder page = Render(run, items, evidence, cancellationToken);
 
         // UTF-8 without a byte-order mark, matching the <meta charset> the page declares.
         await using var writer = new StreamWriter(destination, new UTF8Encoding(false), bufferSize: 1 << 16, leaveOpen: true);
@@ -39,9 +44,17 @@ public sealed class HtmlReportExporter : IRunExporter
     }
 
     /// <summary>Build the page in memory; rendering is CPU-only and fast, so only the final write is asynchronous.</summary>
-    internal static StringBuilder Render(RunResult run, IReadOnlyList<ItemResult> items, CancellationToken cancellationToken)
+    internal static StringBuilder Render(RunResult run, IReadOnlyList<ItemResult> items, CancellationToken cancellationToken) =>
+        Render(run, items, ReportEvidence.None, cancellationToken);
+
+    /// <summary>
+    /// The page. The governance region (verdict and signatures) is filled last: everything else is rendered first,
+    /// so the page's fingerprint (docs/governance.md: the page without that region) is known and each signature can
+    /// say whether it covers exactly this page.
+    /// </summary>
+    internal static StringBuilder Render(RunResult run, IReadOnlyList<ItemResult> items, ReportEvidence evidence, CancellationToken cancellationToken)
     {
-        ReportModel model = ReportModel.Build(run, items);
+        ReportModel model = ReportModel.Build(run, items, evidence);
         var page = new StringBuilder(16_384 + items.Count * 1_024);
         var html = new HtmlWriter(page);
 
@@ -69,6 +82,14 @@ public sealed class HtmlReportExporter : IRunExporter
         html.Open("script").Trusted(ScriptText).Close("script").Line();
         html.Close("body").Line().Close("html").Line();
         html.EnsureClosed();
+
+        string bound = page.ToString().Replace(DecisionSection.Placeholder, "", StringComparison.Ordinal);
+        string fingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(bound)));
+        var region = new StringBuilder(4096);
+        var regionHtml = new HtmlWriter(region);
+        DecisionSection.WriteGovernance(regionHtml, model, fingerprint);
+        regionHtml.EnsureClosed();
+        page.Replace(DecisionSection.Placeholder, region.ToString());
         return page;
     }
 
@@ -76,10 +97,11 @@ public sealed class HtmlReportExporter : IRunExporter
     private static string Sha256(string text) =>
         "sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    // The page in reading order. Later additions (comparison with a baseline run, gate verdict, sign-off) go here.
+    // The page in reading order: the decision first, then the evidence behind it.
     private static IEnumerable<IReportSection> Sections(ReportModel model)
     {
         yield return new HeaderSection();
+        yield return new DecisionSection();
         yield return new WarningsSection();
         yield return new SummarySection();
         foreach (SuiteView suite in model.Suites)
@@ -87,7 +109,9 @@ public sealed class HtmlReportExporter : IRunExporter
             yield return new SuiteSection(suite);
         }
 
+        yield return new ItemsSection();
         yield return new AccountingSection();
         yield return new ProvenanceSection();
+        yield return new ModelCardSection();
     }
 }

@@ -33,7 +33,7 @@ internal sealed class SuiteSection(SuiteView suite) : IReportSection
             }
         }
 
-        ItemsBlock.Write(html, suite, cancellationToken);
+        ItemsBlock.WriteSuiteLink(html, suite, model.Suites.ToList().IndexOf(suite));
         html.Close("section").Line();
     }
 
