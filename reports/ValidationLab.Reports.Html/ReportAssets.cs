@@ -60,7 +60,7 @@ internal static class ReportAssets
         .pass{color:var(--ok);font-weight:600}.fail{color:var(--bad);font-weight:600}
         pre.json{background:var(--soft);border:1px solid var(--line);padding:8px;overflow:auto;font-size:12px;white-space:pre-wrap}
         footer{margin-top:48px;color:var(--muted);font-size:13px}
-        @media print{main{max-width:none;padding:0}.filters,.pager,nav,#items{display:none!important}.out{max-height:none}.verdict{break-inside:avoid}table,figure{break-inside:avoid}h2{break-after:avoid}}
+        @media print{main{max-width:none;padding:0}.filters,.pager,nav,.guide,#items{display:none!important}.out{max-height:none}.verdict{break-inside:avoid}table,figure{break-inside:avoid}h2{break-after:avoid}}
         """;
 
     public const string Script = """
@@ -69,7 +69,7 @@ internal static class ReportAssets
           var data = document.getElementById('items-data');
           if (!data) { return; }
           var all = JSON.parse(data.textContent).items;
-          var PAGE = 50, page = 0, hits = all, texts = null;
+          var PAGE = 25, page = 0, hits = all, texts = null;
           var $ = function (id) { return document.getElementById(id); };
           var rows = $('item-rows'), status = $('p-status'), prev = $('p-prev'), next = $('p-next');
           var fSuite = $('f-suite'), fStatus = $('f-status'), fStratum = $('f-stratum'), fFlip = $('f-flip'), fText = $('f-text');
