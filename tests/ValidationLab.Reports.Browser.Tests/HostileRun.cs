@@ -52,11 +52,35 @@ public sealed class HostileRun : IDisposable
         ItemCount = i;
         string predictions = Path.Combine(_root, "predictions.jsonl");
         File.WriteAllLines(predictions, lines);
-        Must(0, "run", "--predictions", predictions, "--out", Candidate);
+        string data = Path.Combine(TestRepository.Root, "fixtures", "medqa", "medqa-fixture.jsonl");
+        Must(0, "run", "--suite", "medqa", "--data", data, "--predictions", predictions, "--out", Candidate);
         Must(0, "compare", "--baseline", Production, "--candidate", Candidate, "--out", Candidate);
         Must(0, "report", "--run", Candidate);
         string store = Path.Combine(_root, "store.db");
-        string policy = Path.Combine(TestRepository.Root, "fixtures", "policies", "medqa-release.yaml");
+        // fixtures/policies/medqa-release.yaml without its slice criterion (results.json has slices only when configured).
+        string policy = Path.Combine(_root, "policy.yaml");
+        File.WriteAllText(policy, """
+            name: medqa-release-<b>hostile</b>
+            required_roles: [clinical_reviewer, ml_lead]
+            comparison:
+              margin: 0.02
+              seed: 0
+            criteria:
+              - name: accuracy_lower_bound
+                description: We are 95% confident that MedQA accuracy is at least 80%.
+                path: suites.medqa.metrics.accuracy.ci_low
+                operator: ">="
+                threshold: 0.80
+              - name: non_inferior_to_production
+                path: comparison.suites.medqa.non_inferiority.passed
+                operator: "=="
+                threshold: true
+              - name: error_rate
+                path: suites.medqa.counts.errored
+                divide_by: suites.medqa.counts.items
+                operator: "<="
+                threshold: 0.01
+            """);
         Must(4, "gate", "--run", Candidate, "--baseline", Production, "--policy", policy, "--store", store);
         Must(0, "signoff", "--run", Candidate, "--as", "Dr <script>window.__pwned='signer'</script> \u202EeilrahC", "--role", "clinical_reviewer",
             "--decision", "approve", "--comment", "<b onclick=\"window.__pwned='comment'\">Checked</b> every section.", "--store", store);
