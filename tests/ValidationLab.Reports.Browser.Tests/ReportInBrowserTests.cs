@@ -190,7 +190,7 @@ public sealed class ReportInBrowserTests(HostileRun run) : IClassFixture<Hostile
               if (svg.getAttribute('role') !== 'img') out.push(i + ': no role=img');
               const title = svg.querySelector(':scope > title');
               if (!title || !title.textContent.trim()) out.push(i + ': no title');
-              const fig = svg.closest('.charts, figure');
+              const fig = svg.closest('.charts') || svg.closest('figure');
               if (!fig || !fig.querySelector('table')) out.push(i + ': no table alternative beside it');
               return out;
             })
