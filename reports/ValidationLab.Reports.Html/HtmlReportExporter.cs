@@ -83,14 +83,57 @@ public sealed class HtmlReportExporter : IRunExporter
         html.Close("body").Line().Close("html").Line();
         html.EnsureClosed();
 
-        string bound = page.ToString().Replace(DecisionSection.Placeholder, "", StringComparison.Ordinal);
-        string fingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(bound)));
+        // The placeholder sits in the decision section near the top: find it there rather than scanning the items.
+        int at = page.ToString(0, Math.Min(page.Length, 1 << 20)).IndexOf(DecisionSection.Placeholder, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            at = page.ToString().IndexOf(DecisionSection.Placeholder, StringComparison.Ordinal);
+        }
+
+        string fingerprint = model.Evidence.Signoffs.Count == 0 ? "" : Fingerprint(page, at);
         var region = new StringBuilder(4096);
         var regionHtml = new HtmlWriter(region);
         DecisionSection.WriteGovernance(regionHtml, model, fingerprint);
         regionHtml.EnsureClosed();
-        page.Replace(DecisionSection.Placeholder, region.ToString());
+        page.Remove(at, DecisionSection.Placeholder.Length).Insert(at, region.ToString());
         return page;
+    }
+
+    /// <summary>SHA-256 of the page's UTF-8 without the placeholder (the fingerprint rule of docs/governance.md), chunk by chunk.</summary>
+    private static string Fingerprint(StringBuilder page, int placeholderAt)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        Encoder encoder = new UTF8Encoding(false).GetEncoder();
+        byte[] buffer = new byte[3 * 8192 + 8];
+        int position = 0;
+        int skipFrom = placeholderAt, skipTo = placeholderAt + DecisionSection.Placeholder.Length;
+        foreach (ReadOnlyMemory<char> chunk in page.GetChunks())
+        {
+            ReadOnlySpan<char> span = chunk.Span;
+            int start = position, end = position + span.Length;
+            position = end;
+            // The part of this chunk before and after the placeholder, by absolute position (it may span chunks).
+            Feed(span[..Math.Max(0, Math.Min(end, skipFrom) - start)]);
+            Feed(span[Math.Min(span.Length, Math.Max(0, skipTo - start))..]);
+        }
+
+        Feed([], flush: true);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+
+        void Feed(ReadOnlySpan<char> text, bool flush = false)
+        {
+            while (true)
+            {
+                int take = Math.Min(text.Length, 8192);
+                int n = encoder.GetBytes(text[..take], buffer, flush && take == text.Length);
+                hash.AppendData(buffer, 0, n);
+                text = text[take..];
+                if (text.IsEmpty)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     /// <summary>A CSP source expression ("sha256-…") for the exact text inside a &lt;style&gt; or &lt;script&gt; element.</summary>

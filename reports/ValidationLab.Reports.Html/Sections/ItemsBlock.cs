@@ -61,9 +61,9 @@ internal static class ItemsBlock
         html.Open("div", ("id", "item-rows"), ("class", "rows")).Close("div").Line();
 
         html.Open("script", ("type", "application/json"), ("id", DataId));
-        var sb = new StringBuilder(64 + total * 512);
-        WriteData(sb, model, cancellationToken);
-        html.Trusted(sb.ToString()).Close("script").Line();
+        // Straight into the page: at 50,000 items the block is tens of megabytes, not worth copying.
+        WriteData(html.TrustedBuffer, model, cancellationToken);
+        html.Close("script").Line();
         html.Close("section").Line();
     }
 
