@@ -68,7 +68,21 @@ internal static class ReportAssets
           'use strict';
           var data = document.getElementById('items-data');
           if (!data) { return; }
-          var all = JSON.parse(data.textContent).items;
+          // Items are one per line in the data block; only the lines on screen are parsed. The index holds what the
+          // filters need for every item.
+          var lines = data.textContent.split('\n');
+          var index = JSON.parse(document.getElementById('items-index').textContent);
+          var rowsIdx = index.rows, total = rowsIdx.length, cache = new Array(total);
+          function item(i) {
+            var it = cache[i];
+            if (!it) {
+              var l = lines[i + 1];
+              it = cache[i] = JSON.parse(l.charCodeAt(l.length - 1) === 44 ? l.slice(0, -1) : l);
+            }
+            return it;
+          }
+          var all = [];
+          for (var a = 0; a < total; a++) { all.push(a); }
           var PAGE = 25, page = 0, hits = all, texts = null;
           var $ = function (id) { return document.getElementById(id); };
           var rows = $('item-rows'), status = $('p-status'), prev = $('p-prev'), next = $('p-next');
@@ -113,28 +127,28 @@ internal static class ReportAssets
             head.setAttribute('aria-hidden', 'true');
             ['', 'Item', 'Outcome', 'Answer', 'Gold', 'Question'].forEach(function (h) { head.appendChild(el('span', null, h)); });
             frag.appendChild(head);
-            for (var i = page * PAGE; i < Math.min(hits.length, (page + 1) * PAGE); i++) { frag.appendChild(draw(hits[i])); }
+            for (var i = page * PAGE; i < Math.min(hits.length, (page + 1) * PAGE); i++) { frag.appendChild(draw(item(hits[i]))); }
             rows.textContent = '';
             rows.appendChild(frag);
-            status.textContent = hits.length + ' of ' + all.length + ' items match \u00b7 page ' + (page + 1) + ' of ' + pages;
+            status.textContent = hits.length + ' of ' + total + ' items match \u00b7 page ' + (page + 1) + ' of ' + pages;
             prev.disabled = page === 0;
             next.disabled = page >= pages - 1;
           }
           function apply() {
-            var su = fSuite.value, st = fStatus.value, sr = fStratum.value, fl = fFlip ? fFlip.value : '';
+            var su = fSuite.value, st = fStatus.value, sr = index.strata.indexOf(fStratum.value), fl = fFlip ? fFlip.value : '';
             var q = fText.value.trim().toLowerCase();
             if (q !== '' && texts === null) {
-              texts = all.map(function (it) { return [it[1], it[3], it[4], it[5], it[6]].join('\n').toLowerCase(); });
+              texts = all.map(function (i) { var it = item(i); return [it[1], it[3], it[4], it[5], it[6]].join('\n').toLowerCase(); });
             }
             var out = [];
-            for (var i = 0; i < all.length; i++) {
-              var it = all[i];
-              if (su !== '' && String(it[0]) !== su) { continue; }
-              if (st !== '' && it[2] !== st && !(st === 'i' && it[2] === 'u')) { continue; }
-              if (sr !== '' && it[9].indexOf(sr) < 0) { continue; }
-              if (fl !== '' && String(it[10]) !== fl) { continue; }
+            for (var i = 0; i < total; i++) {
+              var r = rowsIdx[i];
+              if (su !== '' && String(r[0]) !== su) { continue; }
+              if (st !== '' && r[1] !== st && !(st === 'i' && r[1] === 'u')) { continue; }
+              if (fStratum.value !== '' && r[3].indexOf(sr) < 0) { continue; }
+              if (fl !== '' && String(r[2]) !== fl) { continue; }
               if (q !== '' && texts[i].indexOf(q) < 0) { continue; }
-              out.push(it);
+              out.push(i);
             }
             hits = out;
             page = 0;

@@ -81,8 +81,9 @@ public sealed class ReportInBrowserTests(HostileRun run) : IClassFixture<Hostile
         Assert.Empty(s.Dialogs);
         Assert.Equal("undefined", await page.EvaluateAsync<string>("() => typeof window.__pwned"));
         Assert.Equal(0, await page.Locator("#hostile-link, iframe, img, base, meta[http-equiv=refresh]").CountAsync());
-        // Exactly one script runs (the page's own), the JSON data block is not code, and no style sheet came from data.
-        Assert.Equal(2, await page.Locator("script").CountAsync());
+        // Exactly one script runs (the page's own), the two JSON blocks are not code, and no style sheet came from data.
+        Assert.Equal(3, await page.Locator("script").CountAsync());
+        Assert.Equal(1, await page.Locator("script:not([type])").CountAsync());
         Assert.Equal(1, await page.Locator("style").CountAsync());
     }
 

@@ -15,6 +15,7 @@ internal static class ItemsBlock
 {
     public const string Anchor = "items";
     public const string DataId = "items-data";
+    public const string IndexId = "items-index";
 
     /// <summary>In a suite's section: how many items it has and a link that opens the browser on that suite.</summary>
     public static void WriteSuiteLink(HtmlWriter html, SuiteView suite, int suiteIndex)
@@ -64,6 +65,9 @@ internal static class ItemsBlock
         // Straight into the page: at 50,000 items the block is tens of megabytes, not worth copying.
         WriteData(html.TrustedBuffer, model, cancellationToken);
         html.Close("script").Line();
+        html.Open("script", ("type", "application/json"), ("id", IndexId));
+        WriteIndex(html.TrustedBuffer, model, cancellationToken);
+        html.Close("script").Line();
         html.Close("section").Line();
     }
 
@@ -97,12 +101,59 @@ internal static class ItemsBlock
     }
 
     /// <summary>
-    /// {"fields":[…],"items":[[suite, id, outcome, question, output, answer, gold, why, error, strata, flipped, details], …]}.
+    /// What the filters need, small enough to parse at once at any size: {"strata":[names],"rows":[[suite, outcome,
+    /// flipped, [stratum indices]], …]}. The item texts (the data block) are parsed a page at a time.
+    /// </summary>
+    internal static void WriteIndex(StringBuilder sb, ReportModel model, CancellationToken cancellationToken)
+    {
+        SortedSet<string> strata = Strata(model);
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        sb.Append("{\"strata\":[");
+        foreach (string name in strata)
+        {
+            if (position.Count > 0)
+            {
+                sb.Append(',');
+            }
+
+            position.Add(name, position.Count);
+            JsonData.String(sb, name);
+        }
+
+        sb.Append("],\"rows\":[");
+        IReadOnlySet<string>? flipped = model.Evidence.Comparison?.FlippedItems;
+        bool first = true;
+        for (int s = 0; s < model.Suites.Count; s++)
+        {
+            SuiteView suite = model.Suites[s];
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (ItemResult item in suite.Items)
+            {
+                sb.Append(first ? "[" : ",[").Append(s).Append(",\"").Append(Key(item)).Append("\",")
+                    .Append(flipped is null ? "null" : flipped.Contains(suite.Name + "/" + item.ItemId) ? "1" : "0").Append(",[");
+                first = false;
+                bool firstStratum = true;
+                foreach ((string field, string value) in item.Strata.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    sb.Append(firstStratum ? "" : ",").Append(position[field + " = " + value]);
+                    firstStratum = false;
+                }
+
+                sb.Append("]]");
+            }
+        }
+
+        sb.Append("]}");
+    }
+
+    /// <summary>
+    /// One item per line (so the page can parse just the lines it shows):
+    /// {"fields":[…],"items":[\n[suite, id, outcome, question, output, answer, gold, why, error, strata, flipped, details], …]}.
     /// Arrays rather than objects: the field names would otherwise be repeated 50,000 times.
     /// </summary>
     internal static void WriteData(StringBuilder sb, ReportModel model, CancellationToken cancellationToken)
     {
-        sb.Append("{\"fields\":[\"suite\",\"id\",\"outcome\",\"question\",\"output\",\"answer\",\"gold\",\"why\",\"error\",\"strata\",\"flipped\",\"details\"],\"items\":[");
+        sb.Append("{\"fields\":[\"suite\",\"id\",\"outcome\",\"question\",\"output\",\"answer\",\"gold\",\"why\",\"error\",\"strata\",\"flipped\",\"details\"],\"items\":[\n");
         IReadOnlySet<string>? flipped = model.Evidence.Comparison?.FlippedItems;
         bool first = true;
         for (int s = 0; s < model.Suites.Count; s++)
@@ -159,7 +210,7 @@ internal static class ItemsBlock
             }
         }
 
-        sb.Append("]}");
+        sb.Append("\n]}");
     }
 
     // Outcome keys: i = incorrect, u = unparseable (counted incorrect), e = errored, c = correct, s = scored.
