@@ -6,7 +6,8 @@ namespace ValidationLab.Benchmarks;
 /// BenchmarkDotNet entry point: pass BenchmarkDotNet arguments, e.g. <c>--filter '*' --job short</c>; or
 /// <c>endpoint-quick [server delay ms] [concurrency]</c> for the interleaved endpoint comparison (immune to the
 /// machine changing speed mid-run); a delay stands in for model time; or <c>slicing-quick [medqa test.jsonl]</c>
-/// for the slicing stage's share of a 50,000-item run's scoring and aggregation.
+/// for the slicing stage's share of a 50,000-item run's scoring and aggregation; or <c>report-quick [small] [large] [rounds]</c>:
+/// report rendering against JSON, and Chromium opening and filtering the report, large against small.
 /// </summary>
 public static class Program
 {
@@ -43,6 +44,13 @@ public static class Program
         if (args is ["llama-quick", .. var llamaArgs])
         {
             LlamaQuickCompare.Run(Console.Out, llamaArgs);
+            return;
+        }
+
+        if (args is ["report-quick", .. var sizes])
+        {
+            int At(int i, int fallback) => sizes.Length > i ? int.Parse(sizes[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+            ReportOpenQuick.RunAsync(Console.Out, At(0, 1_000), At(1, 50_000), At(2, 5)).GetAwaiter().GetResult();
             return;
         }
 

@@ -29,6 +29,7 @@ public static class CliApplication
         root.Subcommands.Add(GateCommand.Create(context));
         root.Subcommands.Add(SignoffCommand.Create(context));
         root.Subcommands.Add(AuditCommand.Create(context));
+        root.Subcommands.Add(ReportCommand.Create(context));
         return root;
     }
 

@@ -18,19 +18,24 @@ public sealed class HtmlReportExporter : IRunExporter
 
     private static readonly string ContentSecurityPolicy =
         "default-src 'none'; style-src '" + Sha256(StyleText) + "'; script-src '" + Sha256(ScriptText)
-        + "'; base-uri 'none'; form-action 'none'";
+        + "'; img-src data:; base-uri 'none'; form-action 'none'";
 
     /// <inheritdoc />
     public string FileName => "report.html";
 
     /// <inheritdoc />
-    public async Task WriteAsync(RunResult run, IReadOnlyList<ItemResult> items, Stream destination, CancellationToken cancellationToken)
+    public Task WriteAsync(RunResult run, IReadOnlyList<ItemResult> items, Stream destination, CancellationToken cancellationToken) =>
+        WriteAsync(run, items, ReportEvidence.None, destination, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task WriteAsync(RunResult run, IReadOnlyList<ItemResult> items, ReportEvidence evidence, Stream destination, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(evidence);
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(destination);
 
-        StringBuilder page = Render(run, items, cancellationToken);
+        StringBuilder page = Render(run, items, evidence, cancellationToken);
 
         // UTF-8 without a byte-order mark, matching the <meta charset> the page declares.
         await using var writer = new StreamWriter(destination, new UTF8Encoding(false), bufferSize: 1 << 16, leaveOpen: true);
@@ -39,9 +44,17 @@ public sealed class HtmlReportExporter : IRunExporter
     }
 
     /// <summary>Build the page in memory; rendering is CPU-only and fast, so only the final write is asynchronous.</summary>
-    internal static StringBuilder Render(RunResult run, IReadOnlyList<ItemResult> items, CancellationToken cancellationToken)
+    internal static StringBuilder Render(RunResult run, IReadOnlyList<ItemResult> items, CancellationToken cancellationToken) =>
+        Render(run, items, ReportEvidence.None, cancellationToken);
+
+    /// <summary>
+    /// The page. The governance region (verdict and signatures) is filled last: everything else is rendered first,
+    /// so the page's fingerprint (docs/governance.md: the page without that region) is known and each signature can
+    /// say whether it covers exactly this page.
+    /// </summary>
+    internal static StringBuilder Render(RunResult run, IReadOnlyList<ItemResult> items, ReportEvidence evidence, CancellationToken cancellationToken)
     {
-        ReportModel model = ReportModel.Build(run, items);
+        ReportModel model = ReportModel.Build(run, items, evidence);
         var page = new StringBuilder(16_384 + items.Count * 1_024);
         var html = new HtmlWriter(page);
 
@@ -69,17 +82,69 @@ public sealed class HtmlReportExporter : IRunExporter
         html.Open("script").Trusted(ScriptText).Close("script").Line();
         html.Close("body").Line().Close("html").Line();
         html.EnsureClosed();
+
+        // The placeholder sits in the decision section near the top: find it there rather than scanning the items.
+        int at = page.ToString(0, Math.Min(page.Length, 1 << 20)).IndexOf(DecisionSection.Placeholder, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            at = page.ToString().IndexOf(DecisionSection.Placeholder, StringComparison.Ordinal);
+        }
+
+        string fingerprint = model.Evidence.Signoffs.Count == 0 ? "" : Fingerprint(page, at);
+        var region = new StringBuilder(4096);
+        var regionHtml = new HtmlWriter(region);
+        DecisionSection.WriteGovernance(regionHtml, model, fingerprint);
+        regionHtml.EnsureClosed();
+        page.Remove(at, DecisionSection.Placeholder.Length).Insert(at, region.ToString());
         return page;
+    }
+
+    /// <summary>SHA-256 of the page's UTF-8 without the placeholder (the fingerprint rule of docs/governance.md), chunk by chunk.</summary>
+    private static string Fingerprint(StringBuilder page, int placeholderAt)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        Encoder encoder = new UTF8Encoding(false).GetEncoder();
+        byte[] buffer = new byte[3 * 8192 + 8];
+        int position = 0;
+        int skipFrom = placeholderAt, skipTo = placeholderAt + DecisionSection.Placeholder.Length;
+        foreach (ReadOnlyMemory<char> chunk in page.GetChunks())
+        {
+            ReadOnlySpan<char> span = chunk.Span;
+            int start = position, end = position + span.Length;
+            position = end;
+            // The part of this chunk before and after the placeholder, by absolute position (it may span chunks).
+            Feed(span[..Math.Max(0, Math.Min(end, skipFrom) - start)]);
+            Feed(span[Math.Min(span.Length, Math.Max(0, skipTo - start))..]);
+        }
+
+        Feed([], flush: true);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+
+        void Feed(ReadOnlySpan<char> text, bool flush = false)
+        {
+            while (true)
+            {
+                int take = Math.Min(text.Length, 8192);
+                int n = encoder.GetBytes(text[..take], buffer, flush && take == text.Length);
+                hash.AppendData(buffer, 0, n);
+                text = text[take..];
+                if (text.IsEmpty)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     /// <summary>A CSP source expression ("sha256-…") for the exact text inside a &lt;style&gt; or &lt;script&gt; element.</summary>
     private static string Sha256(string text) =>
         "sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    // The page in reading order. Later additions (comparison with a baseline run, gate verdict, sign-off) go here.
+    // The page in reading order: the decision first, then the evidence behind it.
     private static IEnumerable<IReportSection> Sections(ReportModel model)
     {
         yield return new HeaderSection();
+        yield return new DecisionSection();
         yield return new WarningsSection();
         yield return new SummarySection();
         foreach (SuiteView suite in model.Suites)
@@ -87,7 +152,9 @@ public sealed class HtmlReportExporter : IRunExporter
             yield return new SuiteSection(suite);
         }
 
+        yield return new ItemsSection();
         yield return new AccountingSection();
         yield return new ProvenanceSection();
+        yield return new ModelCardSection();
     }
 }

@@ -75,6 +75,9 @@ internal sealed class HtmlWriter
         return this;
     }
 
+    /// <summary>The page being written, for a large block this assembly produces itself (the item data). Never for data as such.</summary>
+    public StringBuilder TrustedBuffer => _sb;
+
     /// <summary>A line break in the source, so the file diffs and reads well; invisible in the page.</summary>
     public HtmlWriter Line()
     {

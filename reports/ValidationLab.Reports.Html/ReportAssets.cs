@@ -2,8 +2,8 @@ namespace ValidationLab.Reports.Html;
 
 /// <summary>
 /// The page's only style sheet and only script, inlined so the report is one file that opens anywhere (offline,
-/// attached to an e-mail, archived with the run) and loads nothing from the network. The script only filters the
-/// item list: every word and number is in the HTML already, so the page reads the same with scripts disabled.
+/// attached to an e-mail, archived with the run) and loads nothing from the network. The script only draws the
+/// item browser from the page's JSON data block, with text nodes; every figure is in the HTML itself.
 /// </summary>
 internal static class ReportAssets
 {
@@ -52,45 +52,119 @@ internal static class ReportAssets
         .b{font-size:12px;font-weight:600;border-radius:3px;padding:0 6px;justify-self:start}
         .b-c{color:var(--ok);background:#e7f4ec}.b-i{color:var(--bad);background:#fbe9e7}
         .b-u{color:var(--warn);background:#fff1d6}.b-e{color:#3d4452;background:#e6e8ec}.b-s{color:var(--accent);background:#e6eff9}
+        .filters label{font-size:13px;color:var(--muted)}.filters select{font:inherit;font-size:13px;padding:3px 6px}
+        .pager{display:flex;gap:12px;align-items:center;margin:8px 0}.pager button{font:inherit;font-size:13px;padding:4px 10px}
+        .verdict{border:2px solid var(--line);border-radius:6px;padding:12px 18px;margin:12px 0}
+        .verdict .word{font-size:22px;font-weight:700}
+        .v-pass{border-color:var(--ok);background:#e7f4ec}.v-fail{border-color:var(--bad);background:#fbe9e7}.v-none{border-color:var(--warn);background:#fff7e6}
+        .pass{color:var(--ok);font-weight:600}.fail{color:var(--bad);font-weight:600}
+        pre.json{background:var(--soft);border:1px solid var(--line);padding:8px;overflow:auto;font-size:12px;white-space:pre-wrap}
         footer{margin-top:48px;color:var(--muted);font-size:13px}
-        @media print{main{max-width:none;padding:0}.filters{display:none!important}.out{max-height:none}}
+        @media print{main{max-width:none;padding:0}.filters,.pager,nav,.guide,#items{display:none!important}.out{max-height:none}.verdict{break-inside:avoid}table,figure{break-inside:avoid}h2{break-after:avoid}}
         """;
 
     public const string Script = """
         (function () {
-          var boxes = document.querySelectorAll('.items');
-          for (var b = 0; b < boxes.length; b++) { wire(boxes[b]); }
-          function wire(box) {
-            var bar = box.querySelector('.filters');
-            if (!bar) { return; }
-            var rows = box.querySelectorAll('details.it');
-            var texts = null, kind = 'all', query = '';
-            var shown = box.querySelector('.shown');
-            var buttons = bar.querySelectorAll('button');
-            bar.hidden = false;
-            function apply() {
-              if (query !== '' && texts === null) {
-                texts = [];
-                for (var i = 0; i < rows.length; i++) { texts.push(rows[i].textContent.toLowerCase()); }
-              }
-              var n = 0;
-              for (var j = 0; j < rows.length; j++) {
-                var k = ' ' + rows[j].getAttribute('data-k') + ' ';
-                var ok = (kind === 'all' || k.indexOf(' ' + kind + ' ') >= 0) && (query === '' || texts[j].indexOf(query) >= 0);
-                rows[j].hidden = !ok;
-                if (ok) { n++; }
-              }
-              shown.textContent = n + ' of ' + rows.length + ' items shown';
+          'use strict';
+          var data = document.getElementById('items-data');
+          if (!data) { return; }
+          // Items are one per line in the data block; only the lines on screen are parsed. The index holds what the
+          // filters need for every item.
+          var lines = data.textContent.split('\n');
+          var index = JSON.parse(document.getElementById('items-index').textContent);
+          var rowsIdx = index.rows, total = rowsIdx.length, cache = new Array(total);
+          function item(i) {
+            var it = cache[i];
+            if (!it) {
+              var l = lines[i + 1];
+              it = cache[i] = JSON.parse(l.charCodeAt(l.length - 1) === 44 ? l.slice(0, -1) : l);
             }
-            for (var i = 0; i < buttons.length; i++) {
-              buttons[i].addEventListener('click', function (e) {
-                kind = e.currentTarget.getAttribute('data-f');
-                for (var x = 0; x < buttons.length; x++) { buttons[x].setAttribute('aria-pressed', buttons[x] === e.currentTarget ? 'true' : 'false'); }
-                apply();
-              });
-            }
-            bar.querySelector('input').addEventListener('input', function (e) { query = e.target.value.trim().toLowerCase(); apply(); });
+            return it;
           }
+          var all = [];
+          for (var a = 0; a < total; a++) { all.push(a); }
+          var PAGE = 25, page = 0, hits = all, texts = null;
+          var $ = function (id) { return document.getElementById(id); };
+          var rows = $('item-rows'), status = $('p-status'), prev = $('p-prev'), next = $('p-next');
+          var fSuite = $('f-suite'), fStatus = $('f-status'), fStratum = $('f-stratum'), fFlip = $('f-flip'), fText = $('f-text');
+          var LABEL = { c: 'correct', i: 'incorrect', u: 'unparseable', e: 'errored', s: 'scored' };
+          function el(tag, cls, text) {
+            var e = document.createElement(tag);
+            if (cls) { e.className = cls; }
+            if (text !== undefined && text !== null) { e.textContent = text; }
+            return e;
+          }
+          function field(dl, label, value, cls, missing) {
+            dl.appendChild(el('dt', null, label));
+            dl.appendChild(el('dd', value === null ? 'muted' : cls, value === null ? missing : value));
+          }
+          function draw(it) {
+            var d = el('details', 'it'), s = el('summary');
+            s.appendChild(el('span', null, it[1]));
+            s.appendChild(el('span', 'b b-' + it[2], LABEL[it[2]]));
+            s.appendChild(el('span', null, it[5] === null ? '\u2014' : it[5]));
+            s.appendChild(el('span', null, it[6] === null ? '\u2014' : it[6]));
+            s.appendChild(el('span', null, it[3] === null ? '' : it[3].slice(0, 140)));
+            d.appendChild(s);
+            var dl = el('dl');
+            field(dl, 'Question', it[3], 'pre', 'not recorded');
+            field(dl, 'Model output (verbatim)', it[4], 'pre out', 'no output was received');
+            field(dl, 'Extracted answer', it[5], null, 'none could be extracted');
+            field(dl, 'Gold (reference)', it[6], null, 'none');
+            field(dl, 'Why scored so', it[7], 'pre', '');
+            if (it[8] !== null) { field(dl, 'Error', it[8], 'pre', ''); }
+            if (it[9].length) { field(dl, 'Strata', it[9].join(' \u00b7 '), null, ''); }
+            if (it[10] !== null) { field(dl, 'Against production', it[10] ? 'flipped' : 'same outcome', null, ''); }
+            field(dl, 'Details', it[11], 'small muted', '');
+            d.appendChild(dl);
+            return d;
+          }
+          function render() {
+            var pages = Math.max(1, Math.ceil(hits.length / PAGE));
+            if (page >= pages) { page = pages - 1; }
+            var frag = document.createDocumentFragment();
+            var head = el('div', 'row');
+            head.setAttribute('aria-hidden', 'true');
+            ['', 'Item', 'Outcome', 'Answer', 'Gold', 'Question'].forEach(function (h) { head.appendChild(el('span', null, h)); });
+            frag.appendChild(head);
+            for (var i = page * PAGE; i < Math.min(hits.length, (page + 1) * PAGE); i++) { frag.appendChild(draw(item(hits[i]))); }
+            rows.textContent = '';
+            rows.appendChild(frag);
+            status.textContent = hits.length + ' of ' + total + ' items match \u00b7 page ' + (page + 1) + ' of ' + pages;
+            prev.disabled = page === 0;
+            next.disabled = page >= pages - 1;
+          }
+          function apply() {
+            var su = fSuite.value, st = fStatus.value, sr = index.strata.indexOf(fStratum.value), fl = fFlip ? fFlip.value : '';
+            var q = fText.value.trim().toLowerCase();
+            if (q !== '' && texts === null) {
+              texts = all.map(function (i) { var it = item(i); return [it[1], it[3], it[4], it[5], it[6]].join('\n').toLowerCase(); });
+            }
+            var out = [];
+            for (var i = 0; i < total; i++) {
+              var r = rowsIdx[i];
+              if (su !== '' && String(r[0]) !== su) { continue; }
+              if (st !== '' && r[1] !== st && !(st === 'i' && r[1] === 'u')) { continue; }
+              if (fStratum.value !== '' && r[3].indexOf(sr) < 0) { continue; }
+              if (fl !== '' && String(r[2]) !== fl) { continue; }
+              if (q !== '' && texts[i].indexOf(q) < 0) { continue; }
+              out.push(i);
+            }
+            hits = out;
+            page = 0;
+            render();
+          }
+          [fSuite, fStatus, fStratum, fFlip].forEach(function (f) { if (f) { f.addEventListener('change', apply); } });
+          fText.addEventListener('input', apply);
+          prev.addEventListener('click', function () { page--; render(); });
+          next.addEventListener('click', function () { page++; render(); });
+          var links = document.querySelectorAll('a.suite-items');
+          for (var k = 0; k < links.length; k++) {
+            links[k].addEventListener('click', function (e) { fSuite.value = e.currentTarget.getAttribute('data-suite'); apply(); });
+          }
+          document.querySelector('.filters').hidden = false;
+          document.querySelector('.pager').hidden = false;
+          render();
         })();
         """;
 }

@@ -75,7 +75,9 @@ public sealed class SignoffCommandTests(GateRuns runs) : IClassFixture<GateRuns>
         Assert.Contains("only under the conditions stated in my comment", record["meaning"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(gate["verdict_sha256"]!.GetValue<string>(), record["gate_sha256"]!.GetValue<string>());
         Assert.Equal(gate["evaluation"]!["results_sha256"]!.GetValue<string>(), record["results_sha256"]!.GetValue<string>());
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(_s.Run, "report.html")))),
+        // The report has its governance region (docs/governance.md), so the fingerprint leaves that region out.
+        Assert.Equal(ValidationLab.Governance.Evidence.ReportSha256(_s.Run), record["report_sha256"]!.GetValue<string>());
+        Assert.NotEqual(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(_s.Run, "report.html")))),
             record["report_sha256"]!.GetValue<string>());
         Assert.Equal(new string('0', 64), record["prev_hash"]!.GetValue<string>());
     }
@@ -140,13 +142,14 @@ public sealed class SignoffCommandTests(GateRuns runs) : IClassFixture<GateRuns>
     [Fact]
     public async Task Should_Keep_Signatures_Valid_When_Only_The_Reports_Governance_Block_Changes()
     {
-        // Given: a report with a governance block (where the report shows verdict and sign-offs), gated and signed
+        // Given: the report as run wrote it, with its governance block (where it shows verdict and sign-offs), gated and signed
         var report = Path.Combine(_s.Run, "report.html");
-        File.WriteAllText(report, File.ReadAllText(report).Replace("</body>", "<!-- validationlab:governance --><p>not signed</p><!-- /validationlab:governance --></body>", StringComparison.Ordinal));
+        const string NotSigned = "<p class=\"muted\">Not signed: no sign-off has been recorded for this run.</p>";
+        Assert.Contains(NotSigned, File.ReadAllText(report), StringComparison.Ordinal);
         await _s.GateAndSignAllAsync();
 
         // When: the block is re-rendered to show the signatures
-        File.WriteAllText(report, File.ReadAllText(report).Replace("<p>not signed</p>", "<p>signed by three</p>", StringComparison.Ordinal));
+        File.WriteAllText(report, File.ReadAllText(report).Replace(NotSigned, "<p>signed by three</p>", StringComparison.Ordinal));
         var result = await _s.Gate();
 
         // Then

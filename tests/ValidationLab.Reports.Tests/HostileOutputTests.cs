@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ValidationLab.Results;
 
 namespace ValidationLab.Reports.Tests;
@@ -13,7 +14,7 @@ public sealed class HostileOutputTests
     [
         "!doctype", "html", "head", "meta", "title", "style", "body", "main", "header", "nav", "section", "footer", "h1", "h2",
         "h3", "strong", "b", "p", "span", "a", "ul", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td",
-        "div", "figure", "figcaption", "details", "summary", "button", "input", "script",
+        "div", "figure", "figcaption", "details", "summary", "button", "input", "script", "noscript", "label", "select", "option", "pre", "!--",
         "svg", "desc", "g", "line", "rect", "text", "path",
     ];
 
@@ -54,7 +55,9 @@ public sealed class HostileOutputTests
     {
         IReadOnlyList<HtmlTag> tags = HtmlTag.Scan(HostilePage());
 
-        Assert.Single(tags, t => t is { Name: "script", Closing: false });
+        // The page's own script, and the item data and index blocks (type application/json: data, never run).
+        Assert.Equal(3, tags.Count(t => t is { Name: "script", Closing: false }));
+        Assert.Single(tags, t => t is { Name: "script", Closing: false } && t.Attributes.Count == 0);
         Assert.DoesNotContain(tags, t => t.Name == "img");
     }
 
@@ -77,7 +80,26 @@ public sealed class HostileOutputTests
             Assert.Equal(tags.Count(t => t.Name == name && !t.Closing), tags.Count(t => t.Name == name && t.Closing));
         }
 
-        Assert.DoesNotContain("<!--", HostilePage(), StringComparison.Ordinal);
+        // The only comments are the two governance markers (docs/governance.md), once each.
+        string page = HostilePage();
+        Assert.Equal(2, Regex.Count(page, "<!--"));
+        Assert.Single(Regex.Matches(page, "<!-- validationlab:governance -->"));
+        Assert.Single(Regex.Matches(page, "<!-- /validationlab:governance -->"));
+    }
+
+    [Fact]
+    public void Item_data_cannot_close_its_script_element_and_reads_back_as_the_neutralized_text()
+    {
+        string page = HostilePage();
+        string raw = ItemData.Raw(page);
+
+        foreach (string forbidden in new[] { "<", ">", "&", "\u2028", "\u2029" })
+        {
+            Assert.DoesNotContain(forbidden, raw, StringComparison.Ordinal);
+        }
+
+        ItemData.Row row = Assert.Single(ItemData.Parse(page), r => r.Output is not null && r.Output.StartsWith(Script, StringComparison.Ordinal));
+        Assert.Equal(Script + ImgBreakout + StructureBreakout + "[U+2028][U+2029][U+0000][U+0007][U+001B][31m[U+202E]evil[U+202C][U+E0041]\uFFFD", row.Output);
     }
 
     [Fact]

@@ -51,38 +51,38 @@ public sealed partial class ReportContentTests
     [Fact]
     public void Errored_item_is_shown_as_errored_not_incorrect()
     {
-        string row = ItemRow("medqa-0005");
+        ItemData.Row row = ItemRow("medqa-0005");
 
-        Assert.Contains("data-k=\"e\"", row, StringComparison.Ordinal);
-        Assert.Contains("<span class=\"b b-e\">errored</span>", row, StringComparison.Ordinal);
-        Assert.DoesNotContain(">incorrect<", row, StringComparison.Ordinal);
-        Assert.Contains("http_503: service unavailable after 5 attempts", row, StringComparison.Ordinal);
+        Assert.Equal("e", row.Outcome);
+        Assert.StartsWith("Errored: no answer, so left out of accuracy (not counted as incorrect).", row.Why, StringComparison.Ordinal);
+        Assert.Equal("http_503: service unavailable after 5 attempts", row.Error);
     }
 
     [Fact]
-    public void Unparseable_item_is_filtered_both_as_unparseable_and_as_incorrect()
+    public void Outcome_keys_tell_unparseable_incorrect_and_correct_apart()
     {
-        Assert.Contains("data-k=\"i u\"", ItemRow("medqa-0004"), StringComparison.Ordinal);
-        Assert.Contains("data-k=\"i\"", ItemRow("medqa-0002"), StringComparison.Ordinal);
-        Assert.Contains("data-k=\"c\"", ItemRow("medqa-0001"), StringComparison.Ordinal);
+        Assert.Equal("u", ItemRow("medqa-0004").Outcome);
+        Assert.Equal("i", ItemRow("medqa-0002").Outcome);
+        Assert.Equal("c", ItemRow("medqa-0001").Outcome);
     }
 
     [Fact]
     public void Item_shows_question_verbatim_output_answer_gold_and_explanation()
     {
-        string row = ItemRow("medqa-0001");
+        ItemData.Row row = ItemRow("medqa-0001");
 
-        Assert.Contains("<dd class=\"pre out\">The answer is (A).\nReasoning: &quot;classic&quot; &lt;presentation&gt; &amp; history.</dd>", row, StringComparison.Ordinal);
-        Assert.Contains("<dt>Extracted answer</dt><dd>A</dd>", row, StringComparison.Ordinal);
-        Assert.Contains("<dt>Gold (reference)</dt><dd>A</dd>", row, StringComparison.Ordinal);
-        Assert.Contains("extracted A from &#39;The answer is (A)&#39;; gold is A", row, StringComparison.Ordinal);
-        Assert.Contains("Which drug is first line?\nA) Insulin", row, StringComparison.Ordinal);
+        Assert.Equal("The answer is (A).\nReasoning: \"classic\" <presentation> & history.", row.Output);
+        Assert.Equal("A", row.Answer);
+        Assert.Equal("A", row.Gold);
+        Assert.Contains("extracted A from 'The answer is (A)'; gold is A", row.Why, StringComparison.Ordinal);
+        Assert.Contains("Which drug is first line?\nA) Insulin", row.Question, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Every_item_is_present_in_the_markup_so_the_page_works_without_scripts()
+    public void Every_item_is_in_the_data_block_and_the_page_says_where_they_are_without_scripts()
     {
-        Assert.Equal(5, Regex.Count(_page, "<details class=\"it\""));
+        Assert.Equal(5, ItemData.Parse(_page).Count);
+        Assert.Contains("<noscript>The item browser needs JavaScript. Every item is also in items.jsonl", _page, StringComparison.Ordinal);
         Assert.Contains("<div class=\"filters\" hidden=\"\"", _page, StringComparison.Ordinal);
     }
 
@@ -148,14 +148,7 @@ public sealed partial class ReportContentTests
             new Html.HtmlReportExporter().WriteAsync(run, items, stream, token).GetAwaiter().GetResult());
     }
 
-    private string ItemRow(string id)
-    {
-        int start = _page.IndexOf("<span>" + id + "</span>", StringComparison.Ordinal);
-        Assert.True(start >= 0, id + " not found");
-        int rowStart = _page.LastIndexOf("<details", start, StringComparison.Ordinal);
-        int rowEnd = _page.IndexOf("</details>", start, StringComparison.Ordinal);
-        return _page[rowStart..rowEnd];
-    }
+    private ItemData.Row ItemRow(string id) => Assert.Single(ItemData.Parse(_page), r => r.Id == id);
 
     [GeneratedRegex("<b>[0-9.]+%</b>")]
     private static partial Regex BoldValue();

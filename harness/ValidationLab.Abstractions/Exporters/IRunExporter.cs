@@ -13,4 +13,11 @@ public interface IRunExporter
 
     /// <summary>Write the run to <paramref name="destination"/>; must be deterministic for deterministic input.</summary>
     Task WriteAsync(RunResult run, IReadOnlyList<ItemResult> items, Stream destination, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Write the run with what is known about it besides (comparison, gate verdict, sign-offs). Exporters that show
+    /// none of it need not implement this: the default ignores <paramref name="evidence"/>.
+    /// </summary>
+    Task WriteAsync(RunResult run, IReadOnlyList<ItemResult> items, ReportEvidence evidence, Stream destination, CancellationToken cancellationToken)
+        => WriteAsync(run, items, destination, cancellationToken);
 }

@@ -13,7 +13,7 @@ internal sealed class HeaderSection : IReportSection
         html.Open("p", ("class", "muted")).Text("Model ").Text(manifest.Runner.ToString()).Text(" · run ").Text(manifest.RunId)
             .Close("p").Line();
 
-        html.OpenClass("dl", "facts").Line();
+        html.Open("dl", ("class", "facts"), ("id", "run-facts")).Line();
         Fact(html, "Run id", manifest.RunId, mono: true);
         Fact(html, "Model", manifest.Runner.ToString());
         if (!string.IsNullOrEmpty(manifest.Runner.Source))
@@ -55,6 +55,7 @@ internal sealed class HeaderSection : IReportSection
     private static void WriteContents(HtmlWriter html, ReportModel model)
     {
         html.Open("nav", ("aria-label", "Contents")).Element("strong", "Contents").Open("ul").Line();
+        Link(html, "#" + DecisionSection.Anchor, "Decision: gate verdict, sign-offs, key metrics");
         Link(html, "#summary", "Summary");
         Link(html, "#warnings", "Warnings (" + MetricText.Count(model.Run.Warnings.Count) + ")");
         foreach (SuiteView suite in model.Suites)
@@ -63,7 +64,9 @@ internal sealed class HeaderSection : IReportSection
         }
 
         Link(html, "#accounting", "Requests, time and cost");
+        Link(html, "#" + ItemsBlock.Anchor, "Item browser");
         Link(html, "#provenance", "Data files");
+        Link(html, "#" + ModelCardSection.Anchor, "Model card, key metrics (CHAI) and TRIPOD-LLM");
         html.Close("ul").Close("nav").Line();
     }
 

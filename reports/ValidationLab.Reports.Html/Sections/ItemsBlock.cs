@@ -1,165 +1,256 @@
+using System.Text;
 using ValidationLab.Reports.Html.Formatting;
 using ValidationLab.Results;
 
 namespace ValidationLab.Reports.Html.Sections;
 
 /// <summary>
-/// Every item of a suite, one collapsed row each, expandable to the question, the model's output verbatim, the
-/// extracted answer, the reference and the reason for the verdict. Rows are kept light (a handful of spans and a
-/// definition list) because runs have thousands of items. The filter bar is hidden in the markup and revealed by
-/// the script, so without scripts the page shows the full list and no dead buttons.
+/// The item browser for clinical reviewers. Items travel as one compact JSON data block (one array per item) that
+/// the page's script parses once and draws a page at a time with DOM text nodes, so a 50,000-item run opens as
+/// quickly as a small one. Filters: suite, outcome, stratum (the slice fields), flipped against the production run
+/// (when a comparison is present) and free text. Each item opens to the question, the model's output verbatim, the
+/// extracted answer, the gold answer and why it was scored so.
 /// </summary>
 internal static class ItemsBlock
 {
-    private const int SnippetLength = 100;
+    public const string Anchor = "items";
+    public const string DataId = "items-data";
+    public const string IndexId = "items-index";
 
-    public static void Write(HtmlWriter html, SuiteView suite, CancellationToken cancellationToken)
+    /// <summary>In a suite's section: how many items it has and a link that opens the browser on that suite.</summary>
+    public static void WriteSuiteLink(HtmlWriter html, SuiteView suite, int suiteIndex)
     {
-        IReadOnlyList<ItemResult> items = suite.Items;
-        html.Open("div", ("class", "items")).Element("h3", "Items").Line();
-        if (items.Count == 0)
+        html.Element("h3", "Items").Line();
+        if (suite.Items.Count == 0)
         {
-            html.Element("p", "No items were recorded for this suite.", "muted").Close("div").Line();
+            html.Element("p", "No items were recorded for this suite.", "muted").Line();
             return;
         }
 
-        int incorrect = 0, unparseable = 0, errored = 0;
-        foreach (ItemResult item in items)
-        {
-            switch (item.Status)
-            {
-                case ItemStatus.Errored: errored++; break;
-                case ItemStatus.Unparseable: unparseable++; incorrect++; break;
-                case ItemStatus.Scored when item.Correct == false: incorrect++; break;
-            }
-        }
+        html.Open("p").Open("a", ("href", "#" + Anchor), ("class", "suite-items"), ("data-suite", suiteIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Text("Browse the " + MetricText.Count(suite.Items.Count) + " items of suite " + suite.Name).Close("a").Close("p").Line();
+    }
 
+    public static void Write(HtmlWriter html, ReportModel model, CancellationToken cancellationToken)
+    {
+        html.Open("section", ("id", Anchor), ("class", "items")).Element("h2", "Items").Line();
+        int total = model.Suites.Sum(s => s.Items.Count);
         html.Element("p", "Select a row to see the question, the model's output exactly as received, the answer extracted "
-            + "from it, the reference answer and why the item was scored as it was.", "muted small");
-        html.Open("div", ("class", "filters"), ("hidden", ""), ("role", "group"), ("aria-label", "Filter items"));
-        FilterButton(html, "all", "All", items.Count, pressed: true);
-        FilterButton(html, "i", "Incorrect (incl. unparseable)", incorrect, pressed: false);
-        FilterButton(html, "u", "Unparseable", unparseable, pressed: false);
-        FilterButton(html, "e", "Errored", errored, pressed: false);
-        html.Void("input", ("type", "search"), ("placeholder", "Search id, question, output…"), ("aria-label", "Search items"));
-        html.Element("span", MetricText.Count(items.Count) + " of " + MetricText.Count(items.Count) + " items shown", "shown muted small");
-        html.Close("div").Line();
+            + "from it, the reference answer and why the item was scored as it was. " + MetricText.Count(total) + " items in all.", "muted small").Line();
+        html.Element("noscript", "The item browser needs JavaScript. Every item is also in items.jsonl and items.csv of the run.").Line();
 
-        html.Open("div", ("class", "rows"));
-        html.Open("div", ("class", "row"), ("aria-hidden", "true")).Trusted("<span></span>").Element("span", "Item")
-            .Element("span", "Outcome").Element("span", "Answer").Element("span", "Gold").Element("span", "Question").Close("div").Line();
-        for (int i = 0; i < items.Count; i++)
+        html.Open("div", ("class", "filters"), ("hidden", ""), ("role", "search"), ("aria-label", "Filter items"));
+        Select(html, "f-suite", "Suite", model.Suites.Select((s, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Name + " (" + MetricText.Count(s.Items.Count) + ")")));
+        Select(html, "f-status", "Outcome",
+        [
+            ("i", "Incorrect (incl. unparseable)"), ("c", "Correct"), ("u", "Unparseable"), ("e", "Errored"), ("s", "Scored (no right or wrong)"),
+        ]);
+        Select(html, "f-stratum", "Stratum / slice", Strata(model).Select(s => (s, s)));
+        if (model.Evidence.Comparison is not null)
         {
-            if ((i & 255) == 0)
+            Select(html, "f-flip", "Against production", [("1", "Flipped (correct in one run only)"), ("0", "Not flipped")]);
+        }
+
+        html.Open("label", ("for", "f-text")).Text("Search").Close("label");
+        html.Void("input", ("id", "f-text"), ("type", "search"), ("placeholder", "id, question, output…"));
+        html.Close("div").Line();
+        html.Open("div", ("class", "pager"), ("hidden", ""), ("role", "navigation"), ("aria-label", "Item pages"));
+        html.Open("button", ("type", "button"), ("id", "p-prev")).Text("Previous page").Close("button");
+        html.Open("span", ("id", "p-status"), ("class", "muted small"), ("aria-live", "polite")).Close("span");
+        html.Open("button", ("type", "button"), ("id", "p-next")).Text("Next page").Close("button");
+        html.Close("div").Line();
+        html.Open("div", ("id", "item-rows"), ("class", "rows")).Close("div").Line();
+
+        html.Open("script", ("type", "application/json"), ("id", DataId));
+        // Straight into the page: at 50,000 items the block is tens of megabytes, not worth copying.
+        WriteData(html.TrustedBuffer, model, cancellationToken);
+        html.Close("script").Line();
+        html.Open("script", ("type", "application/json"), ("id", IndexId));
+        WriteIndex(html.TrustedBuffer, model, cancellationToken);
+        html.Close("script").Line();
+        html.Close("section").Line();
+    }
+
+    private static void Select(HtmlWriter html, string id, string label, IEnumerable<(string Value, string Text)> options)
+    {
+        html.Open("label", ("for", id)).Text(label).Close("label");
+        html.Open("select", ("id", id)).Open("option", ("value", "")).Text("All").Close("option");
+        foreach ((string value, string text) in options)
+        {
+            html.Open("option", ("value", value)).Text(text).Close("option");
+        }
+
+        html.Close("select");
+    }
+
+    private static SortedSet<string> Strata(ReportModel model)
+    {
+        var set = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (SuiteView suite in model.Suites)
+        {
+            foreach (ItemResult item in suite.Items)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                foreach ((string field, string value) in item.Strata)
+                {
+                    set.Add(field + " = " + value);
+                }
+            }
+        }
+
+        return set;
+    }
+
+    /// <summary>
+    /// What the filters need, small enough to parse at once at any size: {"strata":[names],"rows":[[suite, outcome,
+    /// flipped, [stratum indices]], …]}. The item texts (the data block) are parsed a page at a time.
+    /// </summary>
+    internal static void WriteIndex(StringBuilder sb, ReportModel model, CancellationToken cancellationToken)
+    {
+        SortedSet<string> strata = Strata(model);
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        sb.Append("{\"strata\":[");
+        foreach (string name in strata)
+        {
+            if (position.Count > 0)
+            {
+                sb.Append(',');
             }
 
-            WriteItem(html, items[i]);
+            position.Add(name, position.Count);
+            JsonData.String(sb, name);
         }
 
-        html.Close("div").Close("div").Line();
+        sb.Append("],\"rows\":[");
+        IReadOnlySet<string>? flipped = model.Evidence.Comparison?.FlippedItems;
+        bool first = true;
+        for (int s = 0; s < model.Suites.Count; s++)
+        {
+            SuiteView suite = model.Suites[s];
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (ItemResult item in suite.Items)
+            {
+                sb.Append(first ? "[" : ",[").Append(s).Append(",\"").Append(Key(item)).Append("\",")
+                    .Append(flipped is null ? "null" : flipped.Contains(suite.Name + "/" + item.ItemId) ? "1" : "0").Append(",[");
+                first = false;
+                bool firstStratum = true;
+                foreach ((string field, string value) in item.Strata.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    sb.Append(firstStratum ? "" : ",").Append(position[field + " = " + value]);
+                    firstStratum = false;
+                }
+
+                sb.Append("]]");
+            }
+        }
+
+        sb.Append("]}");
     }
 
-    private static void FilterButton(HtmlWriter html, string key, string label, int count, bool pressed)
+    /// <summary>
+    /// One item per line (so the page can parse just the lines it shows):
+    /// {"fields":[…],"items":[\n[suite, id, outcome, question, output, answer, gold, why, error, strata, flipped, details], …]}.
+    /// Arrays rather than objects: the field names would otherwise be repeated 50,000 times.
+    /// </summary>
+    internal static void WriteData(StringBuilder sb, ReportModel model, CancellationToken cancellationToken)
     {
-        html.Open("button", ("type", "button"), ("data-f", key), ("aria-pressed", pressed ? "true" : "false"))
-            .Text(label + " (" + MetricText.Count(count) + ")").Close("button");
+        sb.Append("{\"fields\":[\"suite\",\"id\",\"outcome\",\"question\",\"output\",\"answer\",\"gold\",\"why\",\"error\",\"strata\",\"flipped\",\"details\"],\"items\":[\n");
+        IReadOnlySet<string>? flipped = model.Evidence.Comparison?.FlippedItems;
+        bool first = true;
+        for (int s = 0; s < model.Suites.Count; s++)
+        {
+            SuiteView suite = model.Suites[s];
+            for (int i = 0; i < suite.Items.Count; i++)
+            {
+                if ((i & 1023) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                ItemResult item = suite.Items[i];
+                if (!first)
+                {
+                    sb.Append(",\n");
+                }
+
+                first = false;
+                sb.Append('[').Append(s).Append(',');
+                JsonData.String(sb, item.ItemId);
+                sb.Append(',');
+                JsonData.String(sb, Key(item));
+                sb.Append(',');
+                JsonData.String(sb, item.Input);
+                sb.Append(',');
+                JsonData.String(sb, item.Response);
+                sb.Append(',');
+                JsonData.String(sb, item.Prediction);
+                sb.Append(',');
+                JsonData.String(sb, item.Gold);
+                sb.Append(',');
+                JsonData.String(sb, Why(item));
+                sb.Append(',');
+                JsonData.String(sb, string.IsNullOrEmpty(item.Error) ? null : item.Error);
+                sb.Append(",[");
+                bool firstStratum = true;
+                foreach ((string field, string value) in item.Strata.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    if (!firstStratum)
+                    {
+                        sb.Append(',');
+                    }
+
+                    firstStratum = false;
+                    JsonData.String(sb, field + " = " + value);
+                }
+
+                sb.Append("],");
+                sb.Append(flipped is null ? "null" : flipped.Contains(suite.Name + "/" + item.ItemId) ? "1" : "0");
+                sb.Append(',');
+                JsonData.String(sb, Details(item));
+                sb.Append(']');
+            }
+        }
+
+        sb.Append("\n]}");
     }
 
-    private static void WriteItem(HtmlWriter html, ItemResult item)
+    // Outcome keys: i = incorrect, u = unparseable (counted incorrect), e = errored, c = correct, s = scored.
+    private static string Key(ItemResult item) => item.Status switch
     {
-        (string keys, string badge, string badgeClass, string outcome) = Outcome(item);
-        html.Open("details", ("class", "it"), ("data-k", keys)).Open("summary")
-            .Element("span", item.ItemId)
-            .Element("span", badge, badgeClass)
-            .Element("span", item.Prediction ?? "—")
-            .Element("span", item.Gold ?? "—")
-            .Element("span", Snippet(item.Input))
-            .Close("summary");
-
-        html.Open("dl");
-        html.Element("dt", "Question").Element("dd", item.Input ?? "not recorded", "pre");
-        html.Element("dt", "Model output (verbatim)");
-        if (item.Response is null)
-        {
-            html.Element("dd", "no output was received", "muted");
-        }
-        else
-        {
-            html.Element("dd", item.Response, "pre out");
-        }
-
-        html.Element("dt", "Extracted answer").Element("dd", item.Prediction ?? "none could be extracted");
-        html.Element("dt", "Gold (reference)").Element("dd", item.Gold ?? "none");
-        html.Element("dt", "Outcome").Element("dd", outcome);
-        html.Element("dt", "Why").Element("dd", item.Explanation, "pre");
-        if (!string.IsNullOrEmpty(item.Error))
-        {
-            html.Element("dt", "Error").Element("dd", item.Error, "pre");
-        }
-
-        if (item.Score is { } score)
-        {
-            html.Element("dt", "Score").Element("dd", MetricText.Decimal(score, 3));
-        }
-
-        html.Element("dt", "Details").Element("dd", Details(item), "small muted");
-        html.Close("dl").Close("details").Line();
-    }
-
-    // data-k holds the filter keys: i = counted incorrect, u = unparseable, e = errored, c = correct, s = scored.
-    private static (string Keys, string Badge, string BadgeClass, string Outcome) Outcome(ItemResult item) => item.Status switch
-    {
-        ItemStatus.Errored => ("e", "errored", "b b-e", "errored: no answer, so left out of accuracy (not counted as incorrect)"),
-        ItemStatus.Unparseable => ("i u", "unparseable", "b b-u", "unparseable: no answer could be extracted, counted as incorrect"),
-        _ when item.Correct == true => ("c", "correct", "b b-c", "correct"),
-        _ when item.Correct == false => ("i", "incorrect", "b b-i", "incorrect"),
-        _ => ("s", "scored", "b b-s", "scored (this suite gives a score, not right or wrong)"),
+        ItemStatus.Errored => "e",
+        ItemStatus.Unparseable => "u",
+        _ when item.Correct == true => "c",
+        _ when item.Correct == false => "i",
+        _ => "s",
     };
 
-    private static string Snippet(string? input)
+    private static string Why(ItemResult item)
     {
-        if (string.IsNullOrEmpty(input))
+        string outcome = item.Status switch
         {
-            return "";
-        }
-
-        // The row shows one line; the full question, with its line breaks, is in the expanded view. Only a bounded
-        // prefix is examined so very long inputs cost nothing extra.
-        string oneLine = (input.Length > SnippetLength * 2 ? input[..(SnippetLength * 2)] : input).ReplaceLineEndings(" ");
-        bool truncated = oneLine.Length > SnippetLength || input.Length > SnippetLength * 2;
-        if (!truncated)
-        {
-            return oneLine;
-        }
-
-        // Never cut a surrogate pair in half: the lone half would show as a replacement character.
-        int cut = Math.Min(SnippetLength, oneLine.Length);
-        if (char.IsHighSurrogate(oneLine[cut - 1]))
-        {
-            cut--;
-        }
-
-        return oneLine[..cut] + "…";
+            ItemStatus.Errored => "Errored: no answer, so left out of accuracy (not counted as incorrect).",
+            ItemStatus.Unparseable => "Unparseable: no answer could be extracted, counted as incorrect.",
+            _ when item.Correct == true => "Correct.",
+            _ when item.Correct == false => "Incorrect.",
+            _ => "Scored (this suite gives a score, not right or wrong).",
+        };
+        return string.IsNullOrEmpty(item.Explanation) ? outcome : outcome + " " + item.Explanation;
     }
 
     private static string Details(ItemResult item)
     {
         var parts = new List<string>(4) { "latency " + MetricText.Milliseconds(item.LatencyMs) };
+        if (item.Score is { } score)
+        {
+            parts.Add("score " + MetricText.Decimal(score, 3));
+        }
+
         if (!string.IsNullOrEmpty(item.ClusterId))
         {
             parts.Add("cluster " + item.ClusterId);
         }
 
-        foreach ((string field, string value) in item.Strata.OrderBy(s => s.Key, StringComparer.Ordinal))
-        {
-            parts.Add(field + " = " + value);
-        }
-
         if (!string.IsNullOrEmpty(item.PromptHash))
         {
-            // The first 12 hex digits identify the prompt in items.jsonl; the full hash would add ~64 bytes per row.
             string shortHash = item.PromptHash.Length > 12 ? item.PromptHash[..12] : item.PromptHash;
             parts.Add("prompt hash " + shortHash);
         }

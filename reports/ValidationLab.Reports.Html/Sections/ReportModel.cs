@@ -1,3 +1,4 @@
+using ValidationLab.Exporters;
 using ValidationLab.Results;
 
 namespace ValidationLab.Reports.Html.Sections;
@@ -8,17 +9,21 @@ namespace ValidationLab.Reports.Html.Sections;
 /// </summary>
 internal sealed class ReportModel
 {
-    private ReportModel(RunResult run, IReadOnlyList<SuiteView> suites)
+    private ReportModel(RunResult run, IReadOnlyList<SuiteView> suites, ReportEvidence evidence)
     {
         Run = run;
         Suites = suites;
+        Evidence = evidence;
     }
 
     public RunResult Run { get; }
 
+    /// <summary>Comparison, gate verdict and sign-offs; <see cref="ReportEvidence.None"/> when the run has none yet.</summary>
+    public ReportEvidence Evidence { get; }
+
     public IReadOnlyList<SuiteView> Suites { get; }
 
-    public static ReportModel Build(RunResult run, IReadOnlyList<ItemResult> items)
+    public static ReportModel Build(RunResult run, IReadOnlyList<ItemResult> items, ReportEvidence? evidence = null)
     {
         var bySuite = new Dictionary<string, List<ItemResult>>(StringComparer.Ordinal);
         foreach (ItemResult item in items)
@@ -44,6 +49,6 @@ internal sealed class ReportModel
             suites.Add(new SuiteView(name, "suite-" + (suites.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), result, suiteItems));
         }
 
-        return new ReportModel(run, suites);
+        return new ReportModel(run, suites, evidence ?? ReportEvidence.None);
     }
 }

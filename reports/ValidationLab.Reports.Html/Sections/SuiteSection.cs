@@ -30,10 +30,11 @@ internal sealed class SuiteSection(SuiteView suite) : IReportSection
             {
                 DistributionBlock.Write(html, suite.Anchor, result);
                 BreakdownBlock.Write(html, suite.Anchor, result, suite.HeadlineMetric);
+                CurvesBlock.Write(html, suite);
             }
         }
 
-        ItemsBlock.Write(html, suite, cancellationToken);
+        ItemsBlock.WriteSuiteLink(html, suite, model.Suites.ToList().IndexOf(suite));
         html.Close("section").Line();
     }
 
