@@ -31,7 +31,8 @@ public sealed class HostileRun : IDisposable
         Directory.CreateDirectory(_root);
         Production = Path.Combine(_root, "production");
         Candidate = Path.Combine(_root, "candidate");
-        Must(0, "run", "--out", Production);
+        string data = Path.Combine(TestRepository.Root, "fixtures", "medqa", "medqa-fixture.jsonl");
+        Must(0, "run", "--suite", "medqa", "--data", data, "--out", Production);
 
         // Every item answered: hostile text around the gold letter for two items in three (so both outcomes and
         // flips exist), a wrong letter otherwise; one item gets no usable answer at all.
@@ -52,7 +53,6 @@ public sealed class HostileRun : IDisposable
         ItemCount = i;
         string predictions = Path.Combine(_root, "predictions.jsonl");
         File.WriteAllLines(predictions, lines);
-        string data = Path.Combine(TestRepository.Root, "fixtures", "medqa", "medqa-fixture.jsonl");
         Must(0, "run", "--suite", "medqa", "--data", data, "--predictions", predictions, "--out", Candidate);
         Must(0, "compare", "--baseline", Production, "--candidate", Candidate, "--out", Candidate);
         Must(0, "report", "--run", Candidate);
