@@ -8,25 +8,10 @@ namespace ValidationLab.Suites.MedQA.Demographics;
 /// </summary>
 public static class AgeBands
 {
-    public static IReadOnlyList<int> Default { get; } = [18, 45, 65];
+    public static IReadOnlyList<int> Default => Items.AgeBands.Default;
 
-    /// <summary>Years -> "lower-upper" or "lower+" for cut points such as [18, 45, 65].</summary>
-    public static string Band(double years, IReadOnlyList<int> cuts)
-    {
-        ArgumentNullException.ThrowIfNull(cuts);
-        var lower = 0;
-        foreach (var cut in cuts)
-        {
-            if (years < cut)
-            {
-                return string.Create(CultureInfo.InvariantCulture, $"{lower}-{cut - 1}");
-            }
-
-            lower = cut;
-        }
-
-        return string.Create(CultureInfo.InvariantCulture, $"{lower}+");
-    }
+    /// <summary>Years -> "lower-upper" or "lower+" (the harness-wide banding, <see cref="Items.AgeBands"/>).</summary>
+    public static string Band(double years, IReadOnlyList<int> cuts) => Items.AgeBands.Band(years, cuts);
 
     /// <summary>Adds 'sex', 'age' (whole years or "unknown") and 'age_band' to an item's strata.</summary>
     public static void AddStrata(IDictionary<string, string> strata, PatientDemographics patient)

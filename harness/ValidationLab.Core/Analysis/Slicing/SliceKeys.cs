@@ -18,7 +18,7 @@ public sealed class SliceKeys(SliceSettings settings)
         ArgumentNullException.ThrowIfNull(strata);
         if (attribute == AgeBand && settings.AgeBands is { } cuts && strata.TryGetValue(Age, out var age))
         {
-            return double.TryParse(age, NumberStyles.Float, CultureInfo.InvariantCulture, out var years) ? Band(years, cuts) : Unknown;
+            return double.TryParse(age, NumberStyles.Float, CultureInfo.InvariantCulture, out var years) ? Items.AgeBands.Band(years, cuts) : Unknown;
         }
 
         return strata.TryGetValue(attribute, out var value) ? value : null;
@@ -36,23 +36,5 @@ public sealed class SliceKeys(SliceSettings settings)
         return settings.Groupings.TryGetValue(attribute, out var grouping)
             ? grouping.GroupOf.TryGetValue(raw, out var group) ? group : null
             : raw;
-    }
-
-    /// <summary>Age in years -> band label for cut points [18, 45, 65]: "0-17", "18-44", "45-64", "65+".</summary>
-    public static string Band(double years, IReadOnlyList<int> cuts)
-    {
-        ArgumentNullException.ThrowIfNull(cuts);
-        var lower = 0;
-        foreach (var cut in cuts)
-        {
-            if (years < cut)
-            {
-                return string.Create(CultureInfo.InvariantCulture, $"{lower}-{cut - 1}");
-            }
-
-            lower = cut;
-        }
-
-        return string.Create(CultureInfo.InvariantCulture, $"{lower}+");
     }
 }

@@ -26,14 +26,7 @@ public sealed class MedsReplayRunner : IModelRunner
         _path = path;
         _display = display;
         _strict = strict;
-        Identity = new RunnerIdentity
-        {
-            Runner = "replay",
-            Model = model,
-            Source = path,
-            Fingerprint = RequestHasher.Sha256Hex(
-                $"{(File.Exists(path) ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))) : "missing")}|meds"),
-        };
+        Identity = ReplayRunner.IdentityFor(path, model, "meds");
     }
 
     public RunnerIdentity Identity { get; }

@@ -26,15 +26,18 @@ public sealed class ReplayRunner : IModelRunner
         _reader = reader;
         _strict = strict;
         var filters = string.Join(";", reader.Filters.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
-        Identity = new RunnerIdentity
-        {
-            Runner = "replay",
-            Model = model,
-            Source = path,
-            Fingerprint = RequestHasher.Sha256Hex(
-                $"{(File.Exists(path) ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))) : "missing")}|{reader.IdColumn}|{reader.ResponseColumn}|{filters}"),
-        };
+        Identity = IdentityFor(path, model, $"{reader.IdColumn}|{reader.ResponseColumn}|{filters}");
     }
+
+    /// <summary>A replay runner's identity: the predictions file's content and how it is read.</summary>
+    internal static RunnerIdentity IdentityFor(string path, string model, string howRead) => new()
+    {
+        Runner = "replay",
+        Model = model,
+        Source = path,
+        Fingerprint = RequestHasher.Sha256Hex(
+            $"{(File.Exists(path) ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))) : "missing")}|{howRead}"),
+    };
 
     public RunnerIdentity Identity { get; }
 
