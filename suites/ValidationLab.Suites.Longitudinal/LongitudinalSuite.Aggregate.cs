@@ -45,16 +45,19 @@ public sealed partial class LongitudinalSuite
         return risk with { Metrics = metrics, Notes = notes };
     }
 
-    /// <summary>Counts that rest on the task, not on the model: decision points, positives, patients, exclusions.</summary>
+    /// <summary>
+    /// Counts that rest on the task, not on the model (task_*: every decision point the task defines, whatever its
+    /// answer); the risk metrics' decision_points, patients and positive_decision_points count the scored ones only.
+    /// </summary>
     internal SortedDictionary<string, MetricValue> CountMetrics(IReadOnlyList<ItemResult> results)
     {
         MetricValue Count(int v) => new(v, null, null, results.Count, "count") { Kind = MetricKind.Count };
         var metrics = new SortedDictionary<string, MetricValue>(StringComparer.Ordinal)
         {
-            ["n_decision_points"] = Count(results.Count),
-            ["n_positive_decision_points"] = Count(results.Count(r => r.Label == true)),
-            ["n_patients"] = Count(results.Select(r => r.ClusterId).Distinct(StringComparer.Ordinal).Count()),
-            ["n_excluded_decision_points"] = Count(Excluded.Count),
+            ["task_decision_points"] = Count(results.Count),
+            ["task_positive_decision_points"] = Count(results.Count(r => r.Label == true)),
+            ["task_patients"] = Count(results.Select(r => r.ClusterId).Distinct(StringComparer.Ordinal).Count()),
+            ["task_excluded_decision_points"] = Count(Excluded.Count),
             ["errored"] = Count(results.Count(r => r.Status == ItemStatus.Errored)),
             ["unparseable"] = Count(results.Count(r => r.Status == ItemStatus.Unparseable)),
         };

@@ -42,7 +42,7 @@ public sealed class SuiteTests
         Assert.All(results, r => Assert.NotNull(r.Label));
         Assert.All(results, r => Assert.NotNull(r.ClusterId));
         var aggregate = suite.Aggregate(results);
-        Assert.Equal(items.Count, aggregate.Metrics["n_decision_points"].Value);
+        Assert.Equal(items.Count, aggregate.Metrics["task_decision_points"].Value);
 
         // What the risk metrics module receives: every item, with its unit, onset (positive units only) and exposure.
         var observations = suite.Observations(results);
@@ -51,8 +51,8 @@ public sealed class SuiteTests
         Assert.All(observations, o => Assert.Equal(positiveUnits.Contains(o.UnitId), o.Onset is not null));
         Assert.All(observations.Where(o => o.Onset is not null), o => Assert.True(o.Label == true || o.Onset <= o.AsOf || o.Onset > o.AsOf.AddHours(24)));
         Assert.All(observations, o => Assert.InRange(o.ExposureHours, 0.0, 4.0));
-        Assert.Equal(MetricKind.Count, aggregate.Metrics["n_patients"].Kind);
-        Assert.Equal(60, aggregate.Metrics["n_patients"].Value);
+        Assert.Equal(MetricKind.Count, aggregate.Metrics["task_patients"].Kind);
+        Assert.Equal(60, aggregate.Metrics["task_patients"].Value);
         Assert.True(aggregate.Metrics["auroc"].Value > 0.6, $"NEWS2 AUROC {aggregate.Metrics["auroc"].Value}"); // vitals drift 6-18 h before onset, so NEWS2 discriminates, imperfectly over a 24 h horizon
         Assert.Contains(aggregate.Notes, n => n.StartsWith("Counts: ", StringComparison.Ordinal));
         Assert.Contains(aggregate.Notes, n => n.StartsWith(suite.Excluded.Count == 0 ? "No decision point was excluded" : "Excluded decision points: ", StringComparison.Ordinal));
