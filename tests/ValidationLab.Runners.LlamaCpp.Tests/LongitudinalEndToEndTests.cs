@@ -90,7 +90,7 @@ public sealed class LongitudinalEndToEndTests : IDisposable
         var errored = counts["errored"]!.GetValue<int>();
         Assert.Equal(items.Count, counts["items"]!.GetValue<int>());
         Assert.Equal(items.Count, scored + unparseable + errored);
-        Assert.Equal(items.Count, Count(suite, "n_decision_points"));
+        Assert.Equal(items.Count, Count(suite, "task_decision_points"));
         Assert.Equal(unparseable, Count(suite, "unparseable"));
         Assert.Equal(errored, Count(suite, "errored"));
 
