@@ -18,6 +18,12 @@ public static class MedQaOptionKeys
     /// <summary>Replaces the default system message in generate mode.</summary>
     public const string SystemPrompt = "system_prompt";
 
+    /// <summary>
+    /// "sex_swap" re-asks every eligible item with the patient's sex swapped (issue 9) and reports the answer-flip
+    /// rate, McNemar and the flipped items; accuracy stays on the original answers. Off when absent.
+    /// </summary>
+    public const string Probe = "probe";
+
     /// <summary>All keys, for <see cref="ISuiteFactory.OptionKeys"/>.</summary>
-    public static IReadOnlyCollection<string> All { get; } = [Mode, Shots, Exemplars, MaxTokens, SystemPrompt];
+    public static IReadOnlyCollection<string> All { get; } = [Mode, Shots, Exemplars, MaxTokens, SystemPrompt, Probe];
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using ValidationLab.Items;
 using ValidationLab.Requests;
 using ValidationLab.Results;
+using ValidationLab.Suites.MedQA.Counterfactual;
 
 namespace ValidationLab.Suites.MedQA;
 
@@ -18,6 +19,7 @@ public sealed class MedQaSuite : ISuite
     private readonly MedQaSuiteOptions _options;
     private readonly int _seed;
     private MedQaPromptBuilder? _prompts;
+    private SexSwapProbe? _probe;
 
     public MedQaSuite(string dataPath, MedQaSuiteOptions options, int seed)
     {
@@ -56,6 +58,16 @@ public sealed class MedQaSuite : ISuite
         }
 
         _prompts = new MedQaPromptBuilder(exemplars, _options.SystemPrompt);
+        if (_options.SexSwapProbe is { } exclusions)
+        {
+            // Every rewrite is decided here, once, so the plan (and its order) is fixed before any request is made.
+            _probe = new SexSwapProbe(exclusions);
+            foreach (var question in questions)
+            {
+                _probe.Rewrite(question);
+            }
+        }
+
         IReadOnlyList<EvalItem> items = questions.Select(ToItem).ToList();
         return Task.FromResult(items);
     }
@@ -67,11 +79,24 @@ public sealed class MedQaSuite : ISuite
         var question = item.Payload as MedQaQuestion
             ?? throw new ArgumentException($"item '{item.Id}' is not a MedQA question", nameof(item));
 
-        ModelRequest request = _options.Mode == MedQaMode.LogLikelihood
+        var original = Request(prompts, question, item.Id, "0");
+        if (_probe?.RewriteOf(item.Id) is not { Swapped: { } swapped })
+        {
+            return [original];
+        }
+
+        // The probe's request follows its item's, so the request order stays the item order; its own id lets a
+        // predictions file answer it and keeps it apart in the response store.
+        return [original, Request(prompts, question with { Question = swapped }, SexSwapProbe.SwappedId(item.Id), SexSwapProbe.RequestId)];
+    }
+
+    private ModelRequest Request(MedQaPromptBuilder prompts, MedQaQuestion question, string itemId, string requestId) =>
+        _options.Mode == MedQaMode.LogLikelihood
             ? new LogLikelihoodRequest
             {
                 Suite = SuiteName,
-                ItemId = item.Id,
+                ItemId = itemId,
+                RequestId = requestId,
                 Context = prompts.LogLikelihoodContext(question),
                 Continuations = MedQaPromptBuilder.Continuations(question),
                 Choices = question.Options,
@@ -79,19 +104,38 @@ public sealed class MedQaSuite : ISuite
             : new GenerateRequest
             {
                 Suite = SuiteName,
-                ItemId = item.Id,
+                ItemId = itemId,
+                RequestId = requestId,
                 Messages = prompts.ChatMessages(question),
                 Decoding = DecodingParameters.Greedy with { MaxTokens = _options.MaxTokens },
                 Choices = question.Options,
             };
-        return [request];
+
+    public ItemResult Score(EvalItem item, IReadOnlyList<ModelRequest> requests, IReadOnlyList<ModelResponse> responses)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(responses);
+        if (_probe is null || requests.Count < 2)
+        {
+            return MedQaScorer.Score(SuiteName, item, requests, responses);
+        }
+
+        // The item's own result comes from its original request alone: an error on the swapped request must not
+        // make the item errored, and the swapped answer must never reach accuracy.
+        var original = MedQaScorer.Score(SuiteName, item, [requests[0]], responses.Count > 0 ? [responses[0]] : []);
+        var question = (MedQaQuestion)item.Payload!;
+        var swappedQuestion = question with { Question = _probe.RewriteOf(item.Id)!.Swapped! };
+        var swappedItem = item with { Input = MedQaPromptBuilder.FormatQuestion(swappedQuestion), Payload = swappedQuestion };
+        _probe.RecordSwapped(item.Id, MedQaScorer.Score(SuiteName, swappedItem, [requests[1]], responses.Count > 1 ? [responses[1]] : []));
+        return original;
     }
 
-    public ItemResult Score(EvalItem item, IReadOnlyList<ModelRequest> requests, IReadOnlyList<ModelResponse> responses) =>
-        MedQaScorer.Score(SuiteName, item, requests, responses);
-
-    public SuiteResult Aggregate(IReadOnlyList<ItemResult> results) =>
-        MedQaAggregator.Aggregate(SuiteName, Mode, results, ModeNotes());
+    public SuiteResult Aggregate(IReadOnlyList<ItemResult> results)
+    {
+        var result = MedQaAggregator.Aggregate(SuiteName, Mode, results, ModeNotes());
+        return _probe is null ? result : _probe.AddTo(result, results);
+    }
 
     private static EvalItem ToItem(MedQaQuestion question)
     {

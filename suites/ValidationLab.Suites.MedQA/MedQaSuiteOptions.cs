@@ -1,4 +1,5 @@
 using ValidationLab.Errors;
+using ValidationLab.Suites.MedQA.Counterfactual;
 
 namespace ValidationLab.Suites.MedQA;
 
@@ -17,6 +18,12 @@ public sealed record MedQaSuiteOptions
     public int MaxTokens { get; init; } = DefaultMaxTokens;
 
     public string? SystemPrompt { get; init; }
+
+    /// <summary>The sex-swap probe's reviewed exclusion list when <c>probe: sex_swap</c> was asked for; null when the probe is off.</summary>
+    public SexSwapExclusions? SexSwapProbe { get; init; }
+
+    /// <summary>The only probe there is (issue 9).</summary>
+    public const string SexSwap = "sex_swap";
 
     /// <summary>Validate the option values; an <see cref="InputException"/> names the offending key.</summary>
     public static MedQaSuiteOptions From(SuiteSettings settings)
@@ -58,6 +65,18 @@ public sealed record MedQaSuiteOptions
             throw settings.Error($"must be 1 or more, found {maxTokens}", MedQaOptionKeys.MaxTokens);
         }
 
+        SexSwapExclusions? probe = null;
+        if (settings.Get(MedQaOptionKeys.Probe) is { } probeName && !string.IsNullOrWhiteSpace(probeName))
+        {
+            if (!string.Equals(probeName.Trim(), SexSwap, StringComparison.OrdinalIgnoreCase))
+            {
+                throw settings.Error($"'{probeName}' is not a probe; the only probe is '{SexSwap}'", MedQaOptionKeys.Probe);
+            }
+
+            // Loaded now, before any data is read or model called: a broken list stops the run with its file and line.
+            probe = SexSwapExclusions.Load(Path.Combine(AppContext.BaseDirectory, SexSwapExclusions.DefaultPath));
+        }
+
         return new MedQaSuiteOptions
         {
             Mode = mode,
@@ -65,6 +84,7 @@ public sealed record MedQaSuiteOptions
             ExemplarsPath = string.IsNullOrWhiteSpace(exemplars) ? null : settings.ResolvePath(exemplars),
             MaxTokens = maxTokens,
             SystemPrompt = settings.Get(MedQaOptionKeys.SystemPrompt),
+            SexSwapProbe = probe,
         };
     }
 }

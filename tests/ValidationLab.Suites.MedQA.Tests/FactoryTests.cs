@@ -28,7 +28,7 @@ public sealed class FactoryTests
 
         // When / Then
         Assert.Equal("medqa", factory.Name);
-        Assert.Equal(["mode", "shots", "exemplars", "max_tokens", "system_prompt"], factory.OptionKeys);
+        Assert.Equal(["mode", "shots", "exemplars", "max_tokens", "system_prompt", "probe"], factory.OptionKeys);
         Assert.Equal("fixtures/medqa/medqa-fixture.jsonl", factory.DefaultDataPath);
         Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, factory.DefaultDataPath!)), "fixture not copied next to the binaries");
     }
