@@ -139,7 +139,7 @@ internal static class SlicesBlock
             if (m.Test is { } test)
             {
                 html.Element("td", test.Method).Element("td", P(test.PValue), "num").Element("td", P(test.AdjustedP), "num")
-                    .Element("td", test.Significant ? "significant" : "", test.Significant ? "flag" : null);
+                    .Open("td").Element(test.Significant ? "strong" : "span", test.Significant ? "significant" : "").Close("td");
             }
             else
             {

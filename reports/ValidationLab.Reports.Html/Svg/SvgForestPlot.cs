@@ -68,7 +68,7 @@ internal sealed class SvgForestPlot
                 .Append(HtmlText.Encode(Shorten(r.Label))).Append("</text>");
             if (r.Low is { } low && r.High is { } high && double.IsFinite(low) && double.IsFinite(high))
             {
-                sb.Append("<line class=\"ci\" x1=\"").Append(N(Sx(low))).Append("\" x2=\"").Append(N(Sx(high))).Append("\" y1=\"").Append(N(y)).Append("\" y2=\"").Append(N(y))
+                sb.Append("<line class=\"whisker\" x1=\"").Append(N(Sx(low))).Append("\" x2=\"").Append(N(Sx(high))).Append("\" y1=\"").Append(N(y)).Append("\" y2=\"").Append(N(y))
                     .Append("\" stroke=\"").Append(colour).Append("\" stroke-width=\"2\"/>");
             }
 
