@@ -95,6 +95,8 @@ internal static class SlicesBlock
         bool clustered = groups.Any(g => g.Value.Clusters is not null);
         var forest = new List<ForestRow>();
 
+        // Table and plot share one .charts block, as the other charts do, so the table is the plot's text alternative.
+        html.Open("div", ("class", "charts"));
         html.Open("table", ("id", tableId), ("class", "slices")).Open("caption").Text(label + " by " + familyName + ", with the gap to the reference group").Close("caption")
             .Open("thead").Open("tr").Element("th", "Group").Element("th", clustered ? "n (clusters)" : "n", "num").Element("th", label)
             .Element("th", "Gap to reference", "num").Element("th", "95% CI of gap").Element("th", "Test").Element("th", "p", "num").Element("th", "Adjusted p", "num")
@@ -157,7 +159,7 @@ internal static class SlicesBlock
         html.Close("tbody").Close("table").Line();
         if (forest.Count == 0)
         {
-            html.Element("p", "No group has a gap to plot.", "muted").Line();
+            html.Element("p", "No group has a gap to plot.", "muted").Close("div").Line();
             return;
         }
 
@@ -171,7 +173,7 @@ internal static class SlicesBlock
         };
         html.Open("figure", ("aria-describedby", tableId)).Trusted(chart.Render())
             .Open("figcaption").Text("Points are gaps to the reference group with approximate 95% intervals (MOVER, from the two groups' intervals); the solid line is no gap; red points are flagged after correction. ")
-            .Open("a", ("href", "#" + tableId)).Text("The table above gives the same numbers.").Close("a").Close("figcaption").Close("figure").Line();
+            .Open("a", ("href", "#" + tableId)).Text("The table beside it gives the same numbers.").Close("a").Close("figcaption").Close("figure").Close("div").Line();
     }
 
     /// <summary>
