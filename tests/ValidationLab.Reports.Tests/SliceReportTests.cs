@@ -10,7 +10,7 @@ public sealed partial class SliceReportTests
     private const string Hostile = "<script>alert(1)</script>\u202E";
 
     private static SliceMetric Metric(double value, double low, double high, int n, double? diff = null, SliceTest? test = null) =>
-        new() { Metric = SampleRuns.Wilson(value, low, high, n), Difference = diff, Test = test };
+        new() { Metric = SampleRuns.Wilson(value, low, high, n), Difference = diff, Test = test, MinimumDetectableDifference = diff is null ? null : 0.123 };
 
     private static SliceGroup Group(string sex, int n, bool reference, SliceMetric metric) => new()
     {
@@ -93,6 +93,7 @@ public sealed partial class SliceReportTests
         string male = Assert.Single(rows, r => r.StartsWith("|male|", StringComparison.Ordinal));
         Assert.Contains("|90|", male, StringComparison.Ordinal);
         Assert.Contains("|−20.0 pts|", male, StringComparison.Ordinal);
+        Assert.Contains("|12.3 pts|", male, StringComparison.Ordinal);
         Assert.Contains("|Two-proportion z||0.002||0.004|||significant|", male, StringComparison.Ordinal);
         string hostile = Assert.Single(rows, r => r.Contains("alert(1)", StringComparison.Ordinal));
         Assert.Contains("|−5.0 pts|", hostile, StringComparison.Ordinal);

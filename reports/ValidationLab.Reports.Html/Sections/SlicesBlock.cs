@@ -99,7 +99,7 @@ internal static class SlicesBlock
         html.Open("div", ("class", "charts"));
         html.Open("table", ("id", tableId), ("class", "slices")).Open("caption").Text(label + " by " + familyName + ", with the gap to the reference group").Close("caption")
             .Open("thead").Open("tr").Element("th", "Group").Element("th", clustered ? "n (clusters)" : "n", "num").Element("th", label)
-            .Element("th", "Gap to reference", "num").Element("th", "95% CI of gap").Element("th", "Test").Element("th", "p", "num").Element("th", "Adjusted p", "num")
+            .Element("th", "Gap to reference", "num").Element("th", "95% CI of gap").Element("th", "Smallest detectable gap (80% power)", "num").Element("th", "Test").Element("th", "p", "num").Element("th", "Adjusted p", "num")
             .Element("th", "Flag").Close("tr").Close("thead").Open("tbody").Line();
         SliceMetric? reference = family.ReferenceGroup is { } refKey && family.Groups.TryGetValue(refKey, out SliceGroup? refGroup)
             && refGroup.Metrics.TryGetValue(metric, out SliceMetric? rm) ? rm : null;
@@ -117,7 +117,7 @@ internal static class SlicesBlock
             {
                 // Only the size class is shown; every other cell is blank by design.
                 html.Element("td", "< " + MetricText.Count(report.MinCell), "num")
-                    .Open("td", ("colspan", "7"), ("class", "muted")).Text("suppressed: fewer than " + MetricText.Count(report.MinCell) + " items").Close("td").Close("tr").Line();
+                    .Open("td", ("colspan", "8"), ("class", "muted")).Text("suppressed: fewer than " + MetricText.Count(report.MinCell) + " items").Close("td").Close("tr").Line();
                 continue;
             }
 
@@ -130,14 +130,15 @@ internal static class SlicesBlock
             html.Element("td", n, "num");
             if (!group.Metrics.TryGetValue(metric, out SliceMetric? m))
             {
-                html.Open("td", ("colspan", "7"), ("class", "muted")).Text("not computed for this group").Close("td").Close("tr").Line();
+                html.Open("td", ("colspan", "8"), ("class", "muted")).Text("not computed for this group").Close("td").Close("tr").Line();
                 continue;
             }
 
             html.Element("td", MetricText.Full(metric, m.Metric));
             (double? low, double? high) = DifferenceInterval(m, reference);
             html.Element("td", m.Difference is { } d ? Gap(metric, d) : MetricText.Absent, "num")
-                .Element("td", low is { } l && high is { } h ? Gap(metric, l) + " to " + Gap(metric, h) : MetricText.Absent);
+                .Element("td", low is { } l && high is { } h ? Gap(metric, l) + " to " + Gap(metric, h) : MetricText.Absent)
+                .Element("td", m.MinimumDetectableDifference is { } mdd && double.IsFinite(mdd) ? Gap(metric, mdd)[1..] : MetricText.Absent, "num");
             if (m.Test is { } test)
             {
                 html.Element("td", test.Method).Element("td", P(test.PValue), "num").Element("td", P(test.AdjustedP), "num")
