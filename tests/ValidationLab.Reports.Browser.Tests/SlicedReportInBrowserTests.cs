@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using ValidationLab.Cli;
+using ValidationLab.Reports.Pdf;
+
+namespace ValidationLab.Reports.Browser.Tests;
+
+/// <summary>
+/// A real run of fixtures/configs/medqa-slices.yaml through the CLI, made once: its report carries bias slices
+/// (sex read from the vignettes, exam step), and so a slice table and a forest plot per family.
+/// </summary>
+public sealed class SlicedRun : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "vl-sliced-" + Guid.NewGuid().ToString("N"));
+
+    public SlicedRun()
+    {
+        Directory.CreateDirectory(_root);
+        Run = Path.Combine(_root, "run");
+        string config = Path.Combine(TestRepository.Root, "fixtures", "configs", "medqa-slices.yaml");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int code = CliApplication.RunAsync(["run", "--config", config, "--out", Run], stdout, stderr, CancellationToken.None).GetAwaiter().GetResult();
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"validationlab run --config {config} exited {code}\n{stdout}\n{stderr}");
+        }
+
+        Report = Path.Combine(Run, "report.html");
+    }
+
+    public string Run { get; }
+
+    public string Report { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A browser may still hold a file; the temp folder is cleaned by the system.
+        }
+    }
+}
+
+public sealed class SlicedReportInBrowserTests(SlicedRun run) : IClassFixture<SlicedRun>
+{
+    [BrowserFact]
+    public async Task Slice_tables_and_forest_plots_are_visible_and_axe_finds_no_serious_or_critical_violation()
+    {
+        using JsonDocument results = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(run.Run, "results.json")));
+        JsonElement families = results.RootElement.GetProperty("slices").GetProperty("suites").GetProperty("medqa").GetProperty("families");
+        int suppressed = families.EnumerateObject().Sum(f => f.Value.GetProperty("groups").EnumerateObject().Count(g => g.Value.GetProperty("suppressed").GetBoolean()));
+
+        string executable = PdfPrinter.FindBrowser() ?? throw new InvalidOperationException("CI is set but no Chromium was found: .ci/run must apt-get install chromium");
+        using IPlaywright playwright = await Playwright.CreateAsync();
+        await using IBrowser browser = await playwright.Chromium.LaunchAsync(PdfPrinter.LaunchOptions(executable));
+        // CSP bypassed only to inject axe-core, as in ReportInBrowserTests.
+        IBrowserContext context = await browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
+        IPage page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, m) =>
+        {
+            if (m.Type is "error")
+            {
+                errors.Add(m.Text);
+            }
+        };
+        await page.GotoAsync(new Uri(run.Report).AbsoluteUri);
+
+        ILocator tables = page.Locator("table.slices");
+        Assert.True(await tables.CountAsync() >= families.GetArrayLengthOrCount(), "one slice table per family and metric");
+        Assert.True(await tables.First.IsVisibleAsync());
+        ILocator plots = page.Locator("svg.forest");
+        Assert.True(await plots.CountAsync() >= 1);
+        Assert.True(await plots.First.IsVisibleAsync());
+        Assert.True(await page.Locator("svg.forest circle.point").CountAsync() >= 1);
+        // A suppressed group appears once in each of its family's tables (one per metric), and shows no number but min_cell.
+        int minCell = results.RootElement.GetProperty("slices").GetProperty("min_cell").GetInt32();
+        IReadOnlyList<string> suppressedRows = await page.Locator("table.slices tr.suppressed td").AllInnerTextsAsync();
+        Assert.True(suppressed == 0 ? suppressedRows.Count == 0 : suppressedRows.Count >= suppressed, "suppressed rows: " + suppressedRows.Count + ", groups: " + suppressed);
+        Assert.All(suppressedRows, t => Assert.DoesNotMatch("[0-9]", t.Replace("< " + minCell, "", StringComparison.Ordinal).Replace("fewer than " + minCell, "", StringComparison.Ordinal)));
+        string gate = await page.Locator("section h4:text('Gate inputs') + ul").First.InnerTextAsync();
+        Assert.Contains("largest gap to the reference", gate, StringComparison.Ordinal);
+
+        string axe = Path.Combine(TestRepository.Root, "tests", "ValidationLab.Reports.Browser.Tests", "axe", "node_modules", "axe-core", "axe.min.js");
+        Assert.True(File.Exists(axe), "axe-core is not installed: run npm ci --prefix tests/ValidationLab.Reports.Browser.Tests/axe");
+        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Content = await File.ReadAllTextAsync(axe) });
+        string json = await page.EvaluateAsync<string>(
+            "async () => JSON.stringify((await axe.run(document, { resultTypes: ['violations'] })).violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) })))");
+        using JsonDocument violations = JsonDocument.Parse(json);
+        var serious = violations.RootElement.EnumerateArray()
+            .Where(v => v.GetProperty("impact").GetString() is "serious" or "critical")
+            .Select(v => v.GetRawText()).ToList();
+        Assert.True(serious.Count == 0, "axe: " + string.Join("\n", serious));
+        Assert.Empty(errors);
+    }
+}
+
+internal static class JsonCount
+{
+    public static int GetArrayLengthOrCount(this JsonElement element) => element.EnumerateObject().Count();
+}
