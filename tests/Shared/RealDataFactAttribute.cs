@@ -44,6 +44,13 @@ internal static class RealData
         return null;
     }
 
+    /// <summary>The first absent path and the skip reason an attribute takes: none when the data is there or CI is set.</summary>
+    public static (string? Missing, string? Skip) Check(IReadOnlyList<string> relativePaths)
+    {
+        var missing = FirstMissing(relativePaths);
+        return (missing, missing is not null && !UnderCi ? SkipReason(missing) : null);
+    }
+
     public static string SkipReason(string missing) =>
         $"{MissingMarker} {missing} is absent; skipped because CI is unset (with CI set this test fails)";
 
@@ -63,11 +70,7 @@ public sealed class RealDataFactAttribute : FactAttribute
     public RealDataFactAttribute(params string[] relativePaths)
     {
         RelativePaths = relativePaths;
-        Missing = RealData.FirstMissing(relativePaths);
-        if (Missing is not null && !RealData.UnderCi)
-        {
-            Skip = RealData.SkipReason(Missing);
-        }
+        (Missing, Skip) = RealData.Check(relativePaths);
     }
 
     public IReadOnlyList<string> RelativePaths { get; }
@@ -84,11 +87,7 @@ public sealed class RealDataTheoryAttribute : TheoryAttribute
     public RealDataTheoryAttribute(params string[] relativePaths)
     {
         RelativePaths = relativePaths;
-        Missing = RealData.FirstMissing(relativePaths);
-        if (Missing is not null && !RealData.UnderCi)
-        {
-            Skip = RealData.SkipReason(Missing);
-        }
+        (Missing, Skip) = RealData.Check(relativePaths);
     }
 
     public IReadOnlyList<string> RelativePaths { get; }
