@@ -88,6 +88,12 @@ internal static class RunCommand
 
         session.Finish();
         RunSummary.Write(console, outcome);
+        if (session.StoreFailure is { } lost)
+        {
+            await context.Error.WriteLineAsync($"run failed: {lost}").ConfigureAwait(false);
+            return ExitCodes.RunFailed;
+        }
+
         if (!outcome.Succeeded)
         {
             await context.Error.WriteLineAsync($"run failed: {outcome.FailureReason}").ConfigureAwait(false);
