@@ -53,7 +53,7 @@ public sealed class ShardSet
             if (Difference(first.Result.Manifest, other.Result.Manifest) is { } difference)
             {
                 throw new InputException(
-                    $"{Path.Combine(other.Directory, "results.json")} is not a shard of the same evaluation as {Path.Combine(first.Directory, "results.json")}: {difference}",
+                    $"not a shard of the same evaluation as {Path.Combine(first.Directory, "results.json")}: {difference}",
                     Path.Combine(other.Directory, "results.json"));
             }
         }
