@@ -73,7 +73,7 @@ public sealed class ConfigLoader(PluginCatalog registry)
             MaxErrorRate = options.MaxErrorRate ?? fromFile.MaxErrorRate,
             Limit = options.Limit is { } count ? new RunLimit(count, options.Sample) : fromFile.Limit,
             Shard = shard ?? fromFile.Shard,
-            StorePath = options.Store is null ? null : Path.GetFullPath(options.Store),
+            StorePath = options.Store, // a file path or a PostgreSQL connection string: resolved by StoreSpec.Parse
             Overwrite = options.Overwrite,
         };
         var config = draft with
