@@ -155,7 +155,7 @@ public sealed class ShardProcessTests : IAsyncLifetime
         File.ReadAllLines(Repo.MedQaFixture).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!["realidx"]!.ToJsonString());
 
     /// <summary>results.json equal apart from run id, timestamps, provenance and wall-time figures; items apart from latency; config.yaml byte for byte.</summary>
-    private static void AssertSameEvaluation(string whole, string merged)
+    internal static void AssertSameEvaluation(string whole, string merged)
     {
         var expected = RunFolder.Results(whole);
         var actual = RunFolder.Results(merged);
