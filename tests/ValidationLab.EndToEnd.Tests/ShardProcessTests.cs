@@ -64,6 +64,8 @@ public sealed class ShardProcessTests : IAsyncLifetime
         Assert.Equal(0, RunFolder.Accounting(results, "cache_hits"));
         Assert.Equal(shards, results["manifest"]!["merged_from"]!.AsArray().Count);
         Assert.Equal(shards, StoredRuns(_ws.Store).Count(r => r.Finished));
+        Assert.Equal(Repo.FixtureItems, StoredHashes(_ws.Store).Count);
+        Assert.Equal("ok", IntegrityCheck(_ws.Store));
         Assert.Empty(_ws.FilesContaining(_ws.Key));
     }
 
@@ -203,6 +205,15 @@ public sealed class ShardProcessTests : IAsyncLifetime
         }
 
         return hashes;
+    }
+
+    /// <summary>SQLite's own check of the file four processes wrote at once: "ok" when nothing is corrupt.</summary>
+    private static string IntegrityCheck(string path)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA integrity_check";
+        return (string)command.ExecuteScalar()!;
     }
 
     private static SqliteConnection Open(string path)
