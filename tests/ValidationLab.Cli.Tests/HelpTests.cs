@@ -10,6 +10,7 @@ public sealed class HelpTests
     [InlineData("root-help", new[] { "--help" })]
     [InlineData("run-help", new[] { "run", "--help" })]
     [InlineData("compare-help", new[] { "compare", "--help" })]
+    [InlineData("merge-help", new[] { "merge", "--help" })]
     public async Task Should_Print_The_Approved_Help(string name, string[] args)
     {
         // Given / When

@@ -16,6 +16,9 @@ public sealed record RunContext
     /// <summary>Only part of each suite's items is evaluated; null means every item.</summary>
     public RunLimit? Limit { get; init; }
 
+    /// <summary>Only one shard of each suite's (limited) items is evaluated; null means the whole evaluation.</summary>
+    public RunShard? Shard { get; init; }
+
     /// <summary>Exit code 3 when more than this share of items errored; null means no limit.</summary>
     public double? MaxErrorRate { get; init; }
 

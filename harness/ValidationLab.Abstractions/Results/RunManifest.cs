@@ -41,6 +41,15 @@ public sealed record RunManifest
 
     /// <summary>True when the run continued an interrupted one.</summary>
     public bool Resumed { get; init; }
+
+    /// <summary>This run is one shard of a larger evaluation (<c>--shard</c>); null for a whole (or merged) run.</summary>
+    public ManifestShard? Shard { get; init; }
+
+    /// <summary>
+    /// The run ids of the shard runs this run was merged from (<c>validationlab merge</c>), in shard order; null when
+    /// the run evaluated its items itself.
+    /// </summary>
+    public IReadOnlyList<string>? MergedFrom { get; init; }
 }
 
 /// <summary>How a limited run chose its items: <c>{"count": N, "sampled": bool, "seed": S}</c>.</summary>

@@ -26,6 +26,7 @@ internal static class RunCommand
         var maxErrorRate = new Option<double?>("--max-error-rate") { Description = "Exit with code 3 when more than this share of items errored (results are still written).", CustomParser = OptionParsers.Number };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N items of each suite (a quick look; the manifest records it and compare refuses it against a full run).", CustomParser = OptionParsers.WholeNumber };
         var sample = new Option<bool>("--sample") { Description = "With --limit N: draw the N items at random with --seed instead of taking the first N." };
+        var shard = new Option<string?>("--shard") { Description = "Evaluate only shard INDEX/COUNT of each suite's items (after --limit), e.g. 0/4; INDEX is 0-based like a Kubernetes Indexed Job's JOB_COMPLETION_INDEX. Items are assigned by a hash of suite and item id; combine the shard runs with validationlab merge." };
         var runnerOptions = new Option<string[]>("--runner-option") { Description = "Extra runner setting key=value (repeatable), e.g. filter.model=gpt-4o.", Arity = ArgumentArity.ZeroOrMore };
         var suiteOptions = new Option<string[]>("--suite-option") { Description = "Extra suite setting key=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var resume = new Option<bool>("--resume") { Description = "Continue the last unfinished run of the same config: stored answers are reused, the rest are asked." };
@@ -34,7 +35,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Evaluate a model on suites; write results.json, items.jsonl, items.csv and report.html.")
         {
-            config, suite, data, runner, predictions, mode, shots, exemplars, seed, limit, sample, output, overwrite, maxErrorRate, runnerOptions, suiteOptions, resume, store, noCache,
+            config, suite, data, runner, predictions, mode, shots, exemplars, seed, limit, sample, shard, output, overwrite, maxErrorRate, runnerOptions, suiteOptions, resume, store, noCache,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -53,6 +54,7 @@ internal static class RunCommand
                 MaxErrorRate = parse.GetValue(maxErrorRate),
                 Limit = parse.GetValue(limit),
                 Sample = parse.GetValue(sample),
+                Shard = parse.GetValue(shard),
                 Store = parse.GetValue(store),
                 Overwrite = parse.GetValue(overwrite),
                 RunnerOptions = parse.GetValue(runnerOptions) ?? [],

@@ -34,6 +34,8 @@ public sealed class ConfigLoader(PluginCatalog registry)
             throw new InputException("--sample needs --limit N (how many items to draw)", FlagsOrigin, field: "--sample");
         }
 
+        var shard = options.Shard is { } typedShard ? Pipeline.ItemShard.Parse(typedShard, FlagsOrigin, "--shard") : null;
+
         EvalConfig draft;
         if (options.ConfigFile is not null)
         {
@@ -70,6 +72,7 @@ public sealed class ConfigLoader(PluginCatalog registry)
             OutDirectory = options.Out is null ? fromFile.OutDirectory : Path.GetFullPath(options.Out),
             MaxErrorRate = options.MaxErrorRate ?? fromFile.MaxErrorRate,
             Limit = options.Limit is { } count ? new RunLimit(count, options.Sample) : fromFile.Limit,
+            Shard = shard ?? fromFile.Shard,
             StorePath = options.Store, // a file path or a PostgreSQL connection string: resolved by StoreSpec.Parse
             Overwrite = options.Overwrite,
         };

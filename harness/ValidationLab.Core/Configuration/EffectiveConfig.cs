@@ -42,6 +42,12 @@ public static class EffectiveConfig
                 .Append("\n  sample: ").Append(limit.Sampled ? "true" : "false").Append('\n');
         }
 
+        if (run.Shard is { } shard)
+        {
+            // A shard evaluates other items than the whole: a different evaluation, a different hash.
+            yaml.Append("shard: ").Append(Scalar(shard.ToString())).Append('\n');
+        }
+
         yaml.Append("runner:\n  name: ").Append(Scalar(config.Runner.Name)).Append('\n');
         Options(yaml, "  ", config.Runner.Options);
         yaml.Append("suites:\n");

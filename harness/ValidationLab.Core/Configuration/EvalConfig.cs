@@ -59,4 +59,10 @@ public sealed record EvalConfig
 
     /// <summary>SHA-256 of <see cref="EffectiveYaml"/>'s UTF-8 bytes: recomputable with <c>sha256sum config.yaml</c>.</summary>
     public string ConfigSha256 => RequestHasher.Sha256Hex(EffectiveYaml);
+
+    /// <summary>
+    /// The <see cref="ConfigSha256"/> of the whole evaluation this run is part of: the same configuration without
+    /// its shard. Equal for every shard of one evaluation (merge checks it) and for the unsharded run.
+    /// </summary>
+    public string EvaluationSha256 => Run.Shard is null ? ConfigSha256 : (this with { Run = Run with { Shard = null } }).ConfigSha256;
 }

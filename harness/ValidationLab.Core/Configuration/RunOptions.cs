@@ -34,6 +34,9 @@ public sealed record RunOptions
     /// <summary>With <see cref="Limit"/>: a sample drawn with the seed instead of the first items (<c>--sample</c>).</summary>
     public bool Sample { get; init; }
 
+    /// <summary>Evaluate one shard, "I/N" as typed (<c>--shard</c>); parsed by <see cref="Pipeline.ItemShard.Parse"/>.</summary>
+    public string? Shard { get; init; }
+
     /// <summary>The run store (<c>--store</c>); recorded in the run context.</summary>
     public string? Store { get; init; }
 

@@ -14,6 +14,7 @@ namespace ValidationLab.Configuration;
 /// out: runs/release-42
 /// max_error_rate: 0.02
 /// limit: {count: 50, sample: true}   # or limit: 50 (the first 50 items)
+/// shard: 0/4                          # only shard 0 of 4 (see ItemShard)
 /// runner:
 ///   name: replay
 ///   predictions: preds.csv
@@ -27,7 +28,7 @@ namespace ValidationLab.Configuration;
 /// </summary>
 internal static class YamlConfigReader
 {
-    private static readonly string[] TopLevelKeys = ["seed", "out", "max_error_rate", "limit", "runner", "suites", "slices"];
+    private static readonly string[] TopLevelKeys = ["seed", "out", "max_error_rate", "limit", "shard", "runner", "suites", "slices"];
 
     public static EvalConfig Read(string path)
     {
@@ -66,6 +67,7 @@ internal static class YamlConfigReader
         string? outDir = null;
         double? maxErrorRate = null;
         RunLimit? limit = null;
+        RunShard? shard = null;
         RunnerSettings? runner = null;
         List<SuiteSettings>? suites = null;
         Analysis.Slicing.SliceSettings? slices = null;
@@ -87,6 +89,9 @@ internal static class YamlConfigReader
                     break;
                 case "limit":
                     limit = ReadLimit(value, path);
+                    break;
+                case "shard":
+                    shard = Pipeline.ItemShard.Parse(Scalar(value, path, key), path, key, value.Start.Line);
                     break;
                 case "runner":
                     runner = ReadRunner(value, path, baseDir);
@@ -117,7 +122,7 @@ internal static class YamlConfigReader
         {
             Runner = runner,
             Suites = suites,
-            Run = new RunContext { Seed = seed, OutDirectory = outDir, MaxErrorRate = maxErrorRate, Limit = limit },
+            Run = new RunContext { Seed = seed, OutDirectory = outDir, MaxErrorRate = maxErrorRate, Limit = limit, Shard = shard },
             Slices = slices,
             Origin = path,
             KeyLines = lines,

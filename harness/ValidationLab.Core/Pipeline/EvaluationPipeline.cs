@@ -74,7 +74,7 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
         {
             progress.Phase($"loading {suite.Name}");
             var loaded = await suite.LoadAsync(cancellationToken).ConfigureAwait(false);
-            plans.Add(SuitePlan.Build(suite, ItemLimit.Apply(loaded, suite.Name, config.Run)));
+            plans.Add(SuitePlan.Build(suite, ItemShard.Apply(ItemLimit.Apply(loaded, suite.Name, config.Run), suite.Name, config.Run)));
         }
 
         // Issue 9 hook: slices over attributes no item has, or groupings leaving values unmapped, stop the run here.
@@ -180,6 +180,7 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
                 Seed = config.Run.Seed,
                 Limit = ManifestLimit.From(config.Run),
                 Resumed = binding.Resumed,
+                Shard = config.Run.Shard is { } shard ? new ManifestShard(shard.Index, shard.Count, config.EvaluationSha256) : null,
             },
             Suites = suiteResults,
             Accounting = RunAccountant.Account(responses, (runner as IRunnerStatistics)?.GetCounters(), items.Count, wall),
