@@ -153,6 +153,30 @@ public sealed class SexSwapProbeSuiteTests : IDisposable
         Assert.Equal(ItemStatus.Errored, results.Single(r => r.ItemId == "p2").Status);
     }
 
+    [Fact]
+    public async Task Should_Add_The_Probe_To_A_Prepared_Subset_As_To_The_Subset_Itself()
+    {
+        // Given: the probed run (the slicing stage aggregates its groups through Prepare)
+        var (suite, items) = await Suites.LoadAsync(Data(), 0, ("probe", "sex_swap"));
+        var results = new List<ItemResult>();
+        foreach (var item in items)
+        {
+            var requests = suite.CreateRequests(item);
+            results.Add(suite.Score(item, requests, requests.Select(Answer).ToList()));
+        }
+
+        var prepared = ((ISubsetAggregator)suite).Prepare(results);
+
+        // When / Then: a group with p2 and p3 (flips) and s1 (skipped), and the whole run
+        foreach (int[] indices in new[] { new[] { 1, 2, 5 }, Enumerable.Range(0, results.Count).ToArray() })
+        {
+            var expected = suite.Aggregate(indices.Select(i => results[i]).ToList());
+            var actual = prepared.Aggregate(indices);
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(expected), System.Text.Json.JsonSerializer.Serialize(actual));
+            Assert.Contains(actual.Metrics.Keys, k => k.StartsWith("probe_sex_swap_", StringComparison.Ordinal));
+        }
+    }
+
     [Theory]
     [InlineData("gender_swap")]
     [InlineData("yes")]
