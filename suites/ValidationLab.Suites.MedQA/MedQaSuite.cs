@@ -11,7 +11,7 @@ namespace ValidationLab.Suites.MedQA;
 /// a generated answer. Loading reads and validates the questions and, for k-shot, the exemplar file; requests
 /// are built only after loading because the exemplars are part of every prompt.
 /// </summary>
-public sealed class MedQaSuite : ISuite
+public sealed class MedQaSuite : ISuite, ISubsetAggregator
 {
     public const string SuiteName = "medqa";
 
@@ -137,6 +137,9 @@ public sealed class MedQaSuite : ISuite
         return _probe is null ? result : _probe.AddTo(result, results);
     }
 
+    /// <summary>For the slicing stage: the run's items read once, then any group counted from arrays.</summary>
+    public IPreparedAggregation Prepare(IReadOnlyList<ItemResult> results) => new PreparedRun(this, results, MedQaAggregator.Prepare(results));
+
     private static EvalItem ToItem(MedQaQuestion question)
     {
         var strata = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -171,5 +174,15 @@ public sealed class MedQaSuite : ISuite
             ? "Zero-shot: no worked examples were shown."
             : $"{Exemplars.Count}-shot: exemplars {string.Join(", ", Exemplars.Select(e => e.Id))} were drawn with seed {_seed.ToString(CultureInfo.InvariantCulture)} from {Path.GetFileName(_options.ExemplarsPath)}, a file checked to share no question with the evaluated data.");
         return notes;
+    }
+
+    private sealed class PreparedRun(MedQaSuite suite, IReadOnlyList<ItemResult> results, PreparedItems prepared) : IPreparedAggregation
+    {
+        public SuiteResult Aggregate(IReadOnlyList<int> indices)
+        {
+            ArgumentNullException.ThrowIfNull(indices);
+            var result = MedQaAggregator.Aggregate(SuiteName, suite.Mode, prepared, indices, suite.ModeNotes());
+            return suite._probe is null ? result : suite._probe.AddTo(result, indices.Select(i => results[i]).ToList());
+        }
     }
 }

@@ -84,4 +84,34 @@ public sealed class SexSwapProbeRunTests : IDisposable
         Assert.Equal(0, Metric(medqa, "probe_sex_swap_mcnemar_c"));
         Assert.Equal(probed, medqa.GetProperty("notes").EnumerateArray().Count(n => n.GetString()!.StartsWith("Sex-swap flip ", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task Should_Warn_That_Only_The_Probe_Loses_Items_When_Predictions_Lack_The_Swapped_Rows()
+    {
+        // Given: every original answered with gold, no '#sex_swap' row at all
+        var rows = new List<string> { "item_id,response" };
+        rows.AddRange(MedQaFiles.Questions.Select(q => $"{q.Id},The answer is ({q.Gold})."));
+        var predictions = _dir.WriteLines("originals-only.csv", rows);
+        var folder = _dir.Combine("originals-only");
+
+        // When
+        var result = await CliRunner.RunAsync("run", "--suite", "medqa", "--data", RepoPaths.MedQaFixture, "--predictions", predictions,
+            "--suite-option", "probe=sex_swap", "--out", folder);
+
+        // Then: no item errored; the warning says the probe lost its pairs, that the items' results stand, and what to do
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var medqa = Medqa(folder);
+        Assert.Equal(0, medqa.GetProperty("counts").GetProperty("errored").GetInt32());
+        Assert.Equal(1, Metric(medqa, "accuracy"));
+        var asked = medqa.GetProperty("probes").GetProperty("sex_swap").GetProperty("asked").GetInt32();
+        Assert.True(asked > 0);
+        Assert.Equal(asked, medqa.GetProperty("probes").GetProperty("sex_swap").GetProperty("errored").GetInt32());
+        var warnings = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results.json"))).RootElement.GetProperty("warnings")
+            .EnumerateArray().Select(w => w.GetString()!).ToList();
+        var warning = Assert.Single(warnings, w => w.Contains("sex_swap", StringComparison.Ordinal));
+        Assert.StartsWith($"{asked} item(s) asked again for the 'sex_swap' probe have no recorded answer to the changed prompt", warning, StringComparison.Ordinal);
+        Assert.Contains("their own results come from their own rows and are unaffected", warning, StringComparison.Ordinal);
+        Assert.Contains("add rows with item id '<item_id>#sex_swap'", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(warnings, w => w.Contains("have no recorded prediction", StringComparison.Ordinal));
+    }
 }

@@ -131,4 +131,28 @@ public sealed class AggregationTests
         Assert.Contains(notes, n => n.StartsWith("Mode generate", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith("Zero-shot", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Should_Aggregate_Every_Subset_Of_A_Prepared_Run_Exactly_As_The_Subset_Itself()
+    {
+        // Given: the ten items above plus the edge cases of the counting pass: no meta_info (with others that have
+        // one), a letter past D, a lower-case and a two-letter prediction, a meta_info value spelled "(missing)"
+        ItemResult[] results =
+        [
+            .. Results,
+            Result("10", ItemStatus.Scored, "F", "F") with { Strata = new SortedDictionary<string, string>(StringComparer.Ordinal) },
+            Result("11", ItemStatus.Scored, "A", "c", "(missing)"),
+            Result("12", ItemStatus.Scored, "B", "AB") with { Strata = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["sex"] = "female" } },
+        ];
+        var suite = Suites.Create(RepoPaths.Fixture("medqa-fixture.jsonl"));
+        var prepared = Assert.IsAssignableFrom<ISubsetAggregator>(suite).Prepare(results);
+
+        // When / Then: all 2^13 subsets, as JSON (the result's dictionaries compare by reference otherwise)
+        for (var mask = 0; mask < 1 << results.Length; mask++)
+        {
+            var indices = Enumerable.Range(0, results.Length).Where(i => (mask & (1 << i)) != 0).ToArray();
+            var expected = System.Text.Json.JsonSerializer.Serialize(suite.Aggregate(indices.Select(i => results[i]).ToList()));
+            Assert.Equal(expected, System.Text.Json.JsonSerializer.Serialize(prepared.Aggregate(indices)));
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using ValidationLab.Results.Probes;
+
 namespace ValidationLab.Results;
 
 /// <summary>
@@ -25,6 +27,9 @@ public sealed record SuiteResult
 
     /// <summary>name -> curve (ROC, reliability, time-to-detection) for the report; empty for exam suites.</summary>
     public IReadOnlyDictionary<string, Curve> Curves { get; init; } = new SortedDictionary<string, Curve>(StringComparer.Ordinal);
+
+    /// <summary>probe name -> counterfactual probe (e.g. "sex_swap"); empty unless the suite ran one.</summary>
+    public IReadOnlyDictionary<string, ProbeResult> Probes { get; init; } = new SortedDictionary<string, ProbeResult>(StringComparer.Ordinal);
 
     /// <summary>Plain-words notes a reviewer should read with the numbers.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];

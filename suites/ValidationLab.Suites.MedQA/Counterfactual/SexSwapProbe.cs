@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using ValidationLab.Results;
+using ValidationLab.Results.Probes;
 
 namespace ValidationLab.Suites.MedQA.Counterfactual;
 
@@ -34,7 +35,13 @@ internal sealed class SexSwapProbe(SexSwapExclusions exclusions)
 
     public void RecordSwapped(string itemId, ItemResult swapped) => _swappedAnswers[itemId] = swapped;
 
-    /// <summary>Add the probe's metrics and notes to the suite result built from the original answers.</summary>
+    public const string Name = "sex_swap";
+
+    /// <summary>
+    /// Add the probe to the suite result built from the original answers: the structured block
+    /// (<c>probes.sex_swap</c>), and the same figures as <c>probe_sex_swap_*</c> metrics (which gate policies can
+    /// address as metric paths) and notes (the flipped items side by side).
+    /// </summary>
     public SuiteResult AddTo(SuiteResult result, IReadOnlyList<ItemResult> originals)
     {
         var pairs = new List<ProbePair>();
@@ -91,13 +98,48 @@ internal sealed class SexSwapProbe(SexSwapExclusions exclusions)
             string.Create(CultureInfo.InvariantCulture,
                 $"Sex-swap probe: the answer changed on {summary.Flipped.Count} of {summary.Probed} ({MetricPrefix}flip_rate, Wilson 95% CI); McNemar on original vs swapped correctness: b = {summary.McNemarExact.B} right only originally, c = {summary.McNemarExact.C} right only when swapped, exact p = {summary.McNemarExact.PValue:0.####}, mid-p = {summary.McNemarMidP.PValue:0.####}."),
         };
+        var goldOf = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var flip in summary.Flipped)
         {
-            var gold = originals.First(o => o.ItemId == flip.ItemId).Gold;
+            goldOf[flip.ItemId] = originals.First(o => o.ItemId == flip.ItemId).Gold;
+        }
+
+        foreach (var flip in summary.Flipped)
+        {
+            var gold = goldOf[flip.ItemId];
             notes.Add($"Sex-swap flip {flip.ItemId}: gold {gold}; original answer {flip.OriginalAnswer ?? "(none)"}, swapped answer {flip.SwappedAnswer ?? "(none)"}.\nOriginal: {flip.OriginalPrompt}\nSwapped: {flip.SwappedPrompt}");
         }
 
-        return result with { Metrics = metrics, Notes = notes };
+        var probes = new SortedDictionary<string, ProbeResult>(result.Probes.ToDictionary(), StringComparer.Ordinal)
+        {
+            [Name] = new ProbeResult
+            {
+                Probe = Name,
+                Asked = summary.Probed + errored,
+                Probed = summary.Probed,
+                Errored = errored,
+                Skipped = summary.Skipped,
+                FlipRate = metrics[MetricPrefix + "flip_rate"],
+                Mcnemar = new ProbeMcNemar
+                {
+                    B = summary.McNemarExact.B,
+                    C = summary.McNemarExact.C,
+                    Method = summary.McNemarExact.Method,
+                    Statistic = summary.McNemarExact.Statistic,
+                    PValue = summary.McNemarExact.PValue,
+                    MidP = summary.McNemarMidP.PValue,
+                },
+                Flipped = summary.Flipped.Select(f => new ProbeFlip
+                {
+                    ItemId = f.ItemId,
+                    Gold = goldOf[f.ItemId],
+                    OriginalAnswer = f.OriginalAnswer,
+                    ChangedAnswer = f.SwappedAnswer,
+                }).ToList(),
+            },
+        };
+
+        return result with { Metrics = metrics, Notes = notes, Probes = probes };
     }
 
     private static MetricValue PValue(ValidationLab.Statistics.McNemarResult test, int probed) => probed == 0

@@ -6,7 +6,7 @@ namespace ValidationLab.Suites.MedQA.Counterfactual;
 /// <summary>
 /// What the sex-swap probe reports: the answer-flip rate with its Wilson interval, McNemar's exact test and mid-p
 /// on original versus swapped correctness, the items skipped per exclusion rule, and the flipped items side by side
-/// for clinical reviewers. Proposed results shape: <c>suites.&lt;suite&gt;.probes.sex_swap</c> (see docs/slices.md).
+/// for clinical reviewers. Written as <c>suites.&lt;suite&gt;.probes.sex_swap</c> (see docs/results-schema.md).
 /// </summary>
 public sealed record SexSwapProbeSummary(
     MetricValue FlipRate,

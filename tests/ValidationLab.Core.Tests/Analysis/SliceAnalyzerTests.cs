@@ -86,6 +86,31 @@ public sealed class SliceAnalyzerTests
     }
 
     [Fact]
+    public void Should_Aggregate_Groups_Through_The_Suites_Prepared_Run_When_It_Offers_One()
+    {
+        // Given: the same items and metrics, from a suite without and one with ISubsetAggregator; clustered 'b'
+        var items = Items(("a", 100, 60, 1), ("b", 100, 45, 5), ("tiny", 7, 7, 1));
+        var prepared = new PreparedSliceTestSuite("s");
+        var settings = new SliceSettings { Families = [new(["site"])], BootstrapResamples = 200 };
+
+        // When
+        var plain = Analyze(items, settings);
+        var overall = prepared.Aggregate(items);
+        var viaHook = SliceAnalyzer.Analyze(settings, [new SliceInput(prepared, items, overall)], 1);
+
+        // Then: one read of the run, one aggregation per group that is not suppressed, each over exactly the
+        // group's items in item order, never the suite's Aggregate per group; and the very same report
+        Assert.Equal(1, prepared.Prepared);
+        Assert.Equal(1, prepared.PlainAggregates);
+        Assert.Equal(
+            ["a-0..a-99", "b-0..b-99"],
+            prepared.Subsets.Select(s => $"{items[s[0]].ItemId}..{items[s[^1]].ItemId}").Order(StringComparer.Ordinal));
+        Assert.All(prepared.Subsets, s => Assert.Equal(s.Order(), s));
+        Assert.All(prepared.Subsets, s => Assert.Equal(100, s.Length));
+        Assert.Equal(JsonSerializer.Serialize(plain, ResultsJson.Indented), JsonSerializer.Serialize(viaHook, ResultsJson.Indented));
+    }
+
+    [Fact]
     public void Should_Write_No_Count_Or_Estimate_Of_A_Suppressed_Slice_To_Results_Json()
     {
         // Given: 'tiny' has 7 items, all correct

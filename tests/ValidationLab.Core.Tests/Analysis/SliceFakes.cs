@@ -73,3 +73,53 @@ internal sealed class SliceTestSuite(string name, IReadOnlyList<EvalItem>? items
         Strata = strata,
     };
 }
+
+/// <summary>
+/// The test suite with the optional <see cref="ISubsetAggregator"/>: it records what the stage asks of it, so a
+/// test can see that groups are aggregated through the prepared run and not through <see cref="ISuite.Aggregate"/>.
+/// </summary>
+internal sealed class PreparedSliceTestSuite(string name) : ISuite, ISubsetAggregator
+{
+    private readonly SliceTestSuite _inner = new(name);
+
+    public int Prepared { get; private set; }
+
+    public int PlainAggregates { get; private set; }
+
+    public System.Collections.Concurrent.ConcurrentBag<int[]> Subsets { get; } = [];
+
+    public string Name => _inner.Name;
+
+    public string Mode => _inner.Mode;
+
+    public IReadOnlySet<RequestKind> RequiredKinds => _inner.RequiredKinds;
+
+    public IReadOnlyList<string> InputFiles => _inner.InputFiles;
+
+    public Task<IReadOnlyList<EvalItem>> LoadAsync(CancellationToken cancellationToken) => _inner.LoadAsync(cancellationToken);
+
+    public IReadOnlyList<ModelRequest> CreateRequests(EvalItem item) => _inner.CreateRequests(item);
+
+    public ItemResult Score(EvalItem item, IReadOnlyList<ModelRequest> requests, IReadOnlyList<ModelResponse> responses) => _inner.Score(item, requests, responses);
+
+    public SuiteResult Aggregate(IReadOnlyList<ItemResult> results)
+    {
+        PlainAggregates++;
+        return _inner.Aggregate(results);
+    }
+
+    public IPreparedAggregation Prepare(IReadOnlyList<ItemResult> results)
+    {
+        Prepared++;
+        return new Run(this, results);
+    }
+
+    private sealed class Run(PreparedSliceTestSuite suite, IReadOnlyList<ItemResult> results) : IPreparedAggregation
+    {
+        public SuiteResult Aggregate(IReadOnlyList<int> indices)
+        {
+            suite.Subsets.Add([.. indices]);
+            return suite._inner.Aggregate(indices.Select(i => results[i]).ToList());
+        }
+    }
+}

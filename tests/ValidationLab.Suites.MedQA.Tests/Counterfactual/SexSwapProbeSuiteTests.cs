@@ -113,6 +113,57 @@ public sealed class SexSwapProbeSuiteTests : IDisposable
     }
 
     [Fact]
+    public async Task Should_Write_The_Probe_As_A_Structured_Block_When_The_Probe_Is_On()
+    {
+        // When
+        var (result, _, _) = await RunAsync(probe: true);
+        var (off, _, _) = await RunAsync(probe: false);
+
+        // Then: p1-p5 were asked; p5's swapped request errored, so 4 probed pairs: p2 C->A, p3 A->C, p4 B->C flipped
+        var probe = Assert.Single(result.Probes).Value;
+        Assert.Equal("sex_swap", probe.Probe);
+        Assert.Equal((5, 4, 1), (probe.Asked, probe.Probed, probe.Errored));
+        Assert.Equal(new Dictionary<string, int> { ["no_sex_terms"] = 1, ["pregnancy"] = 1 }, probe.Skipped);
+        var wilson = Proportions.Wilson(3, 4);
+        Assert.Equal((0.75, wilson.Low, wilson.High, 4, wilson.Method), (probe.FlipRate.Value!.Value, probe.FlipRate.CiLow!.Value, probe.FlipRate.CiHigh!.Value, probe.FlipRate.N, probe.FlipRate.Method));
+        var exact = McNemar.Exact(1, 2);
+        Assert.Equal((1, 2, exact.Method, exact.Statistic, exact.PValue, McNemar.MidP(1, 2).PValue),
+            (probe.Mcnemar.B, probe.Mcnemar.C, probe.Mcnemar.Method, probe.Mcnemar.Statistic, probe.Mcnemar.PValue, probe.Mcnemar.MidP));
+        Assert.Equal(
+            [("p2", "C", "C", "A"), ("p3", "C", "A", "C"), ("p4", "C", "B", "C")],
+            probe.Flipped.Select(f => (f.ItemId, f.Gold, f.OriginalAnswer, f.ChangedAnswer)));
+
+        // The block and the probe_sex_swap_* metrics (kept: gate policies address metrics) say the same.
+        Assert.Equal(result.Metrics["probe_sex_swap_flip_rate"], probe.FlipRate);
+        Assert.Equal(probe.Mcnemar.PValue, result.Metrics["probe_sex_swap_mcnemar_p"].Value);
+        Assert.Empty(off.Probes);
+    }
+
+    [Fact]
+    public async Task Should_Report_An_Absent_Flip_Rate_In_The_Block_When_No_Pair_Got_Both_Answers()
+    {
+        // Given: every swapped request fails
+        var (suite, items) = await Suites.LoadAsync(Data(), 0, ("probe", "sex_swap"));
+        var results = new List<ItemResult>();
+        foreach (var item in items)
+        {
+            var requests = suite.CreateRequests(item);
+            results.Add(suite.Score(item, requests, requests
+                .Select(r => r.RequestId == "sex_swap" ? ModelResponse.Failed(r, "timeout", "no answer") : Answer(r)).ToList()));
+        }
+
+        // When
+        var probe = suite.Aggregate(results).Probes["sex_swap"];
+
+        // Then: asked 5, none probed, all 5 errored, no flips; the rate is absent (null with a reason), never 0
+        Assert.Equal((5, 0, 5), (probe.Asked, probe.Probed, probe.Errored));
+        Assert.Null(probe.FlipRate.Value);
+        Assert.NotNull(probe.FlipRate.AbsentReason);
+        Assert.Empty(probe.Flipped);
+        Assert.Equal((0, 0, 1.0), (probe.Mcnemar.B, probe.Mcnemar.C, probe.Mcnemar.PValue));
+    }
+
+    [Fact]
     public async Task Should_Leave_Accuracy_And_Item_Results_Unchanged_When_The_Probe_Is_On()
     {
         // When
@@ -151,6 +202,30 @@ public sealed class SexSwapProbeSuiteTests : IDisposable
         Assert.Equal(2.0 / 3, result.Metrics["probe_sex_swap_flip_rate"].Value!.Value, 12);
         Assert.Equal(0, result.Metrics["probe_sex_swap_mcnemar_b"].Value);
         Assert.Equal(ItemStatus.Errored, results.Single(r => r.ItemId == "p2").Status);
+    }
+
+    [Fact]
+    public async Task Should_Add_The_Probe_To_A_Prepared_Subset_As_To_The_Subset_Itself()
+    {
+        // Given: the probed run (the slicing stage aggregates its groups through Prepare)
+        var (suite, items) = await Suites.LoadAsync(Data(), 0, ("probe", "sex_swap"));
+        var results = new List<ItemResult>();
+        foreach (var item in items)
+        {
+            var requests = suite.CreateRequests(item);
+            results.Add(suite.Score(item, requests, requests.Select(Answer).ToList()));
+        }
+
+        var prepared = ((ISubsetAggregator)suite).Prepare(results);
+
+        // When / Then: a group with p2 and p3 (flips) and s1 (skipped), and the whole run
+        foreach (int[] indices in new[] { new[] { 1, 2, 5 }, Enumerable.Range(0, results.Count).ToArray() })
+        {
+            var expected = suite.Aggregate(indices.Select(i => results[i]).ToList());
+            var actual = prepared.Aggregate(indices);
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(expected), System.Text.Json.JsonSerializer.Serialize(actual));
+            Assert.Contains(actual.Metrics.Keys, k => k.StartsWith("probe_sex_swap_", StringComparison.Ordinal));
+        }
     }
 
     [Theory]

@@ -25,19 +25,31 @@ internal sealed class FamilyWork
 
     public int Missing { get; private set; }
 
-    public static FamilyWork Build(SliceSettings settings, SuiteWork suite, SliceFamilySpec spec, string?[][] values, SliceFairness? overallFairness, int seed)
+    public static FamilyWork Build(SliceSettings settings, SuiteWork suite, SliceFamilySpec spec, AttributeColumn[] columns, SliceFairness? overallFairness, int seed)
     {
         var family = new FamilyWork(spec, suite);
         var items = suite.Input.Items;
-        var members = new SortedDictionary<string, (string[] Values, List<int> Indices)>(StringComparer.Ordinal);
+
+        // Each item's tuple of interned values is one long (mixed radix over the columns' value counts), so grouping
+        // is a dictionary of longs; the group's name is built once per distinct tuple. Two tuples whose joined names
+        // coincide (a value containing ", ") share a group, as they share a name.
+        var slotOfTuple = new Dictionary<long, int>();
+        var slotOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        var slots = new List<(string Key, string[] Values, List<int> Indices)>();
         for (var i = 0; i < items.Count; i++)
         {
-            var tuple = new string[spec.Attributes.Count];
+            long tuple = 0;
             var complete = true;
-            for (var a = 0; a < tuple.Length && complete; a++)
+            for (var a = 0; a < columns.Length; a++)
             {
-                complete = values[a][i] is not null;
-                tuple[a] = values[a][i]!;
+                var code = columns[a].Codes[i];
+                if (code < 0)
+                {
+                    complete = false;
+                    break;
+                }
+
+                tuple = (tuple * columns[a].Names.Count) + code;
             }
 
             if (!complete)
@@ -46,34 +58,72 @@ internal sealed class FamilyWork
                 continue;
             }
 
-            var key = string.Join(", ", tuple);
-            if (!members.TryGetValue(key, out var m))
+            if (!slotOfTuple.TryGetValue(tuple, out var slot))
             {
-                m = (tuple, []);
-                members[key] = m;
+                var values = new string[columns.Length];
+                for (var a = 0; a < columns.Length; a++)
+                {
+                    values[a] = columns[a].Names[columns[a].Codes[i]];
+                }
+
+                var key = string.Join(", ", values);
+                if (!slotOfKey.TryGetValue(key, out slot))
+                {
+                    slot = slots.Count;
+                    slotOfKey[key] = slot;
+                    slots.Add((key, values, []));
+                }
+
+                slotOfTuple[tuple] = slot;
             }
 
-            m.Indices.Add(i);
+            slots[slot].Indices.Add(i);
         }
 
-        var groups = members.Select(m =>
+        var seen = suite.Clustered ? new int[items.Count] : null;
+        var groups = new List<GroupWork>(slots.Count);
+        for (var g = 0; g < slots.Count; g++)
         {
-            var clusters = m.Value.Indices.Select(i => suite.ClusterIndex[i]).Distinct().Count();
-            return new GroupWork
+            var (key, values, indices) = slots[g];
+            int clusters = indices.Count, answered = 0, correct = 0;
+            if (seen is not null)
             {
-                Key = m.Key,
-                Values = new SortedDictionary<string, string>(spec.Attributes.Zip(m.Value.Values).ToDictionary(p => p.First, p => p.Second), StringComparer.Ordinal),
-                Indices = [.. m.Value.Indices],
-                Clusters = clusters,
-                Suppressed = m.Value.Indices.Count < settings.MinCell || (suite.Clustered && clusters < settings.MinCell),
-            };
-        }).ToList();
+                // Distinct clusters of the group: a stamp per cluster (g + 1), no set per group.
+                clusters = 0;
+                foreach (var i in indices)
+                {
+                    var c = suite.ClusterIndex[i];
+                    if (seen[c] != g + 1)
+                    {
+                        seen[c] = g + 1;
+                        clusters++;
+                    }
+                }
+            }
 
-        // ISuite.Aggregate is pure, so the groups aggregate in parallel; each writes only its own group.
+            foreach (var i in indices)
+            {
+                answered += suite.Answered[i] ? 1 : 0;
+                correct += suite.Correct[i] ? 1 : 0;
+            }
+
+            groups.Add(new GroupWork
+            {
+                Key = key,
+                Values = new SortedDictionary<string, string>(spec.Attributes.Zip(values).ToDictionary(p => p.First, p => p.Second), StringComparer.Ordinal),
+                Indices = [.. indices],
+                Clusters = clusters,
+                Suppressed = indices.Count < settings.MinCell || (suite.Clustered && clusters < settings.MinCell),
+                AnsweredCount = answered,
+                CorrectCount = correct,
+            });
+        }
+
+        // Aggregation is pure, so the groups aggregate in parallel; each writes only its own group.
         Parallel.ForEach(groups.Where(g => !g.Suppressed), group =>
         {
             // The suite's own definitions: same metrics, intervals and n as its overall result, on the slice's items.
-            var result = suite.Input.Suite.Aggregate(group.Indices.Select(i => items[i]).ToList());
+            var result = suite.Aggregation.Aggregate(group.Indices);
             foreach (var (name, metric) in result.Metrics)
             {
                 if (metric.Kind != MetricKind.Count && SliceAnalyzer.ValueOf(metric) is not null && metric.N >= settings.MinCell)
@@ -84,7 +134,7 @@ internal sealed class FamilyWork
 
             if (overallFairness is not null)
             {
-                group.Fairness = RiskFairness.Rates(group.Indices.Select(i => items[i]), settings.AlertThreshold);
+                group.Fairness = RiskFairness.Rates(new IndexedItems(items, group.Indices), settings.AlertThreshold);
             }
         });
         foreach (var group in groups)
@@ -143,8 +193,9 @@ internal sealed class FamilyWork
                 group.Fairness = RiskFairness.Compare(f, referenceFairness);
             }
 
-            // The complement (every other item of the suite) is the independent comparator for "overall".
-            var other = overall ? Complement(group.Indices) : reference!.Indices;
+            // The complement (every other item of the suite) is the independent comparator for "overall"; it is
+            // built only when a test needs its items (risk scores, or patients to resample).
+            var comparator = overall ? null : reference;
             foreach (var (name, work) in group.Metrics)
             {
                 var referenceMetric = overall
@@ -162,10 +213,10 @@ internal sealed class FamilyWork
                 switch (work.Metric.Kind)
                 {
                     case MetricKind.Proportion:
-                        TestProportion(settings, work, referenceMetric, group.Indices, other, overall, testSeed);
+                        TestProportion(settings, work, referenceMetric, group, comparator, testSeed);
                         break;
                     case MetricKind.Auroc:
-                        TestAuroc(settings, work, group.Indices, other, testSeed);
+                        TestAuroc(settings, work, group, comparator, testSeed);
                         break;
                     default:
                         work.NoTest = $"no test for metrics of kind {work.Metric.Kind}";
@@ -175,8 +226,10 @@ internal sealed class FamilyWork
         }
     }
 
-    private void TestProportion(SliceSettings settings, MetricWork work, MetricValue referenceMetric, int[] slice, int[] other, bool overall, ulong seed)
+    /// <param name="comparator">The reference group, or null for the complement of <paramref name="group"/>.</param>
+    private void TestProportion(SliceSettings settings, MetricWork work, MetricValue referenceMetric, GroupWork group, GroupWork? comparator, ulong seed)
     {
+        var overall = comparator is null;
         var n1 = work.Metric.N;
         var s1 = (int)Math.Round(SliceAnalyzer.ValueOf(work.Metric)!.Value * n1);
         int n2, s2;
@@ -196,13 +249,21 @@ internal sealed class FamilyWork
             return;
         }
 
-        var first = Outcomes(slice);
-        var second = Outcomes(other);
-        var itemLevel = first.Length == n1 && second.Length == n2
-            && Math.Abs(Mean(first) - ((double)s1 / n1)) < Recognised && Math.Abs(Mean(second) - ((double)s2 / n2)) < Recognised;
+        // Is the metric the share of answered items that are correct, in both groups? Then it has an item-level
+        // form that patients can be resampled by. Counted once per group (the complement's are the suite's less
+        // the group's), with the arithmetic of a mean over the outcomes.
+        var (answered1, correct1) = (group.AnsweredCount, group.CorrectCount);
+        var (answered2, correct2) = overall
+            ? (Suite.AnsweredCount - answered1, Suite.CorrectCount - correct1)
+            : (comparator!.AnsweredCount, comparator.CorrectCount);
+        var itemLevel = answered1 == n1 && answered2 == n2
+            && Math.Abs(Mean(correct1, answered1) - ((double)s1 / n1)) < Recognised && Math.Abs(Mean(correct2, answered2) - ((double)s2 / n2)) < Recognised;
         if (Suite.Clustered && itemLevel)
         {
-            work.Raw = Bootstrap(settings, slice, other, first, second, null, null, (_, o) => WeightedMetrics.Proportion(o), seed, work.Difference!.Value);
+            var other = comparator?.Indices ?? Complement(group);
+            var first = Outcomes(group.Indices);
+            var second = Outcomes(other);
+            work.Raw = Bootstrap(settings, group.Indices, other, first, second, null, null, (_, o) => WeightedMetrics.Proportion(o), seed, work.Difference!.Value);
             work.Detectable = SliceStatistics.DetectableDifference(work.Raw.StandardError ?? 0);
             return;
         }
@@ -217,18 +278,18 @@ internal sealed class FamilyWork
         work.Detectable = SliceStatistics.DetectableDifference(SliceStatistics.ProportionStandardError(pooled, n1, n2));
     }
 
-    private void TestAuroc(SliceSettings settings, MetricWork work, int[] slice, int[] other, ulong seed)
+    private void TestAuroc(SliceSettings settings, MetricWork work, GroupWork group, GroupWork? comparator, ulong seed)
     {
-        var (s1, l1) = Risk(slice);
-        var (s2, l2) = Risk(other);
-        if (!TwoPerClass(l1) || !TwoPerClass(l2))
+        var first = RiskOf(group);
+        var second = comparator is null ? ComplementRisk(group) : RiskOf(comparator);
+        if (!TwoPerClass(first.Labels) || !TwoPerClass(second.Labels))
         {
             work.NoTest = "DeLong needs at least 2 events and 2 non-events in each group";
             return;
         }
 
-        var a1 = Discrimination.Auroc(s1, l1);
-        var a2 = Discrimination.Auroc(s2, l2);
+        var a1 = first.Auroc;
+        var a2 = second.Auroc;
         if (Math.Abs(a1.Auc - SliceAnalyzer.ValueOf(work.Metric)!.Value) > Recognised)
         {
             work.NoTest = "the suite's AUROC is not the item-level AUROC of the slice's scores, so DeLong would test another quantity";
@@ -237,7 +298,8 @@ internal sealed class FamilyWork
 
         if (Suite.Clustered)
         {
-            work.Raw = Bootstrap(settings, slice, other, l1, l2, s1, s2, WeightedMetrics.Auroc, seed, a1.Auc - a2.Auc);
+            var other = comparator?.Indices ?? Complement(group);
+            work.Raw = Bootstrap(settings, group.Indices, other, first.Labels, second.Labels, first.Scores, second.Scores, WeightedMetrics.Auroc, seed, a1.Auc - a2.Auc);
             work.Detectable = SliceStatistics.DetectableDifference(work.Raw.StandardError ?? 0);
             return;
         }
@@ -258,32 +320,66 @@ internal sealed class FamilyWork
         return SliceStatistics.ClusterBootstrap(clusters, o1.Length, metric, scores, outcomes, settings.BootstrapResamples, seed, observed);
     }
 
-    private int[] Complement(int[] indices)
+    /// <summary>Every item of the suite not in the group, in item order; built once per group.</summary>
+    private int[] Complement(GroupWork group)
     {
+        if (group.ComplementIndices is { } cached)
+        {
+            return cached;
+        }
+
         var inSlice = new bool[Suite.Input.Items.Count];
-        foreach (var i in indices)
+        foreach (var i in group.Indices)
         {
             inSlice[i] = true;
         }
 
-        return Enumerable.Range(0, inSlice.Length).Where(i => !inSlice[i]).ToArray();
+        var complement = new int[inSlice.Length - group.Indices.Length];
+        var next = 0;
+        for (var i = 0; i < inSlice.Length; i++)
+        {
+            if (!inSlice[i])
+            {
+                complement[next++] = i;
+            }
+        }
+
+        group.ComplementIndices = complement;
+        return complement;
     }
 
-    private List<int> ItemsWithOutcome(int[] indices, bool risk) =>
-        indices.Where(i => risk ? IsRisk(Suite.Input.Items[i]) : IsAnswered(Suite.Input.Items[i])).ToList();
+    private RiskSet RiskOf(GroupWork group) => group.Risk ??= RiskSet.Of(Suite, group.Indices);
 
-    private bool[] Outcomes(int[] indices) =>
-        indices.Select(i => Suite.Input.Items[i]).Where(IsAnswered).Select(r => r.Correct!.Value).ToArray();
+    private RiskSet ComplementRisk(GroupWork group) => group.ComplementRisk ??= RiskSet.Of(Suite, Complement(group));
 
-    private (double[] Scores, bool[] Labels) Risk(int[] indices)
+    private List<int> ItemsWithOutcome(int[] indices, bool risk)
     {
-        var risk = indices.Select(i => Suite.Input.Items[i]).Where(IsRisk).ToList();
-        return (risk.Select(r => r.Score!.Value).ToArray(), risk.Select(r => r.Label!.Value).ToArray());
+        var facts = risk ? Suite.IsRisk : Suite.Answered;
+        var kept = new List<int>(indices.Length);
+        foreach (var i in indices)
+        {
+            if (facts[i])
+            {
+                kept.Add(i);
+            }
+        }
+
+        return kept;
     }
 
-    private static bool IsAnswered(ItemResult r) => r.Status != ItemStatus.Errored && r.Correct is not null;
+    private bool[] Outcomes(int[] indices)
+    {
+        var outcomes = new List<bool>(indices.Length);
+        foreach (var i in indices)
+        {
+            if (Suite.Answered[i])
+            {
+                outcomes.Add(Suite.Correct[i]);
+            }
+        }
 
-    private static bool IsRisk(ItemResult r) => r.Status != ItemStatus.Errored && r.Score is not null && r.Label is not null;
+        return [.. outcomes];
+    }
 
     private static bool TwoPerClass(bool[] labels)
     {
@@ -291,5 +387,5 @@ internal sealed class FamilyWork
         return positives >= 2 && labels.Length - positives >= 2;
     }
 
-    private static double Mean(bool[] values) => values.Length == 0 ? double.NaN : (double)values.Count(v => v) / values.Length;
+    private static double Mean(int successes, int n) => n == 0 ? double.NaN : (double)successes / n;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using ValidationLab.Results;
 using ValidationLab.Results.Slices;
 using ValidationLab.Statistics;
+using ValidationLab.Suites;
 
 namespace ValidationLab.Analysis.Slicing;
 
@@ -20,44 +21,82 @@ internal sealed class SuiteWork
 
     public int[] ClusterIndex { get; private set; } = [];
 
+    /// <summary>Per item: it got an answer (Correct is known and it did not error).</summary>
+    public bool[] Answered { get; private set; } = [];
+
+    /// <summary>Per item: answered and correct.</summary>
+    public bool[] Correct { get; private set; } = [];
+
+    /// <summary>Per item: it carries a risk score and an outcome and did not error.</summary>
+    public bool[] IsRisk { get; private set; } = [];
+
+    public int AnsweredCount { get; private set; }
+
+    public int CorrectCount { get; private set; }
+
+    /// <summary>The suite's aggregation of any group of the items (its own, through <see cref="ISubsetAggregator"/> when it has one).</summary>
+    public IPreparedAggregation Aggregation { get; private set; } = null!;
+
     public static SuiteWork Build(SliceSettings settings, SliceInput input, int seed)
     {
         var work = new SuiteWork(input);
         var items = input.Items;
+        var keys = new SliceKeys(settings);
+
+        // One pass reads every item fact and every sliced attribute; the families then work on int arrays.
+        var attributes = settings.Attributes.ToList();
+        var columns = attributes.Select(_ => new AttributeColumn(items.Count)).ToArray();
         var clusterOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var ownCluster = new Dictionary<string, int>(StringComparer.Ordinal);
         work.ClusterIndex = new int[items.Count];
+        work.Answered = new bool[items.Count];
+        work.Correct = new bool[items.Count];
+        work.IsRisk = new bool[items.Count];
+        var clusters = 0;
+        var anyRisk = false;
         for (var i = 0; i < items.Count; i++)
         {
-            var key = items[i].ClusterId ?? "\0item:" + items[i].ItemId;
-            if (!clusterOf.TryGetValue(key, out var c))
+            var item = items[i];
+
+            // An item without a cluster is its own cluster (keyed by its id, apart from every declared cluster id).
+            var byId = item.ClusterId is null ? ownCluster : clusterOf;
+            if (!byId.TryGetValue(item.ClusterId ?? item.ItemId, out var c))
             {
-                c = clusterOf.Count;
-                clusterOf[key] = c;
+                c = clusters++;
+                byId[item.ClusterId ?? item.ItemId] = c;
             }
 
             work.ClusterIndex[i] = c;
+            var errored = item.Status == ItemStatus.Errored;
+            work.Answered[i] = !errored && item.Correct is not null;
+            work.Correct[i] = work.Answered[i] && item.Correct == true;
+            work.IsRisk[i] = !errored && item.Score is not null && item.Label is not null;
+            anyRisk |= work.IsRisk[i];
+            work.AnsweredCount += work.Answered[i] ? 1 : 0;
+            work.CorrectCount += work.Correct[i] ? 1 : 0;
+            for (var a = 0; a < columns.Length; a++)
+            {
+                columns[a].Add(i, keys.Value(item.Strata, attributes[a]));
+            }
         }
 
-        work.Clustered = clusterOf.Count < items.Count;
-        var keys = new SliceKeys(settings);
-        var risk = RiskFairness.Applies(items);
-        var overallFairness = risk ? RiskFairness.Rates(items, settings.AlertThreshold) : null;
+        work.Clustered = clusters < items.Count;
+        work.Aggregation = input.Suite is ISubsetAggregator subsets ? subsets.Prepare(items) : new EachGroup(input.Suite, items);
+
+        // Risk fairness applies when some item has a score and an outcome (as RiskFairness.Applies).
+        var overallFairness = anyRisk ? RiskFairness.Rates(items, settings.AlertThreshold) : null;
+        var columnOf = attributes.Zip(columns).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
         foreach (var spec in settings.Families)
         {
-            var values = new string?[spec.Attributes.Count][];
-            for (var a = 0; a < spec.Attributes.Count; a++)
-            {
-                values[a] = items.Select(i => keys.Value(i.Strata, spec.Attributes[a])).ToArray();
-            }
-
-            if (values.Any(v => v.All(x => x is null)))
+            var family = spec.Attributes.Select(a => columnOf[a]).ToArray();
+            if (family.Any(c => c.Names.Count == 0))
             {
                 // Validated before the run that some item of some suite has every attribute; this suite may not.
                 work._notApplicable.Add(spec.Name);
                 continue;
             }
 
-            work._families.Add(FamilyWork.Build(settings, work, spec, values, overallFairness, seed));
+            work._families.Add(FamilyWork.Build(settings, work, spec, family, overallFairness, seed));
         }
 
         return work;
@@ -103,6 +142,96 @@ internal sealed class SuiteWork
 
         return gaps;
     }
+}
+
+/// <summary>
+/// One attribute's value for every item, read once per suite and interned: item i has the value
+/// <c>Names[Codes[i]]</c>, or none when <c>Codes[i]</c> is -1. Families over the attribute share the column.
+/// </summary>
+internal sealed class AttributeColumn(int count)
+{
+    private readonly Dictionary<string, int> _codeOf = new(StringComparer.Ordinal);
+
+    public int[] Codes { get; } = new int[count];
+
+    public List<string> Names { get; } = [];
+
+    public void Add(int item, string? value)
+    {
+        if (value is null)
+        {
+            Codes[item] = -1;
+            return;
+        }
+
+        if (!_codeOf.TryGetValue(value, out var code))
+        {
+            code = Names.Count;
+            _codeOf[value] = code;
+            Names.Add(value);
+        }
+
+        Codes[item] = code;
+    }
+}
+
+/// <summary>For a suite without <see cref="ISubsetAggregator"/>: its own Aggregate on each group, read in place.</summary>
+internal sealed class EachGroup(ISuite suite, IReadOnlyList<ItemResult> items) : IPreparedAggregation
+{
+    public SuiteResult Aggregate(IReadOnlyList<int> indices) => suite.Aggregate(new IndexedItems(items, indices));
+}
+
+/// <summary>The risk scores and outcomes of some items, in item order, and their AUROC once asked for.</summary>
+internal sealed class RiskSet
+{
+    private AurocResult? _auroc;
+
+    private RiskSet(double[] scores, bool[] labels)
+    {
+        Scores = scores;
+        Labels = labels;
+    }
+
+    public double[] Scores { get; }
+
+    public bool[] Labels { get; }
+
+    public AurocResult Auroc => _auroc ??= Discrimination.Auroc(Scores, Labels);
+
+    public static RiskSet Of(SuiteWork suite, int[] indices)
+    {
+        var scores = new List<double>(indices.Length);
+        var labels = new List<bool>(indices.Length);
+        foreach (var i in indices)
+        {
+            if (suite.IsRisk[i])
+            {
+                var item = suite.Input.Items[i];
+                scores.Add(item.Score!.Value);
+                labels.Add(item.Label!.Value);
+            }
+        }
+
+        return new RiskSet([.. scores], [.. labels]);
+    }
+}
+
+/// <summary>Some items of a list, read in place through their indices: the slice a suite aggregates, without a copy.</summary>
+internal sealed class IndexedItems(IReadOnlyList<ItemResult> items, IReadOnlyList<int> indices) : IReadOnlyList<ItemResult>
+{
+    public int Count => indices.Count;
+
+    public ItemResult this[int index] => items[indices[index]];
+
+    public IEnumerator<ItemResult> GetEnumerator()
+    {
+        foreach (var i in indices)
+        {
+            yield return items[i];
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>One metric of one group while it is computed.</summary>
@@ -154,6 +283,19 @@ internal sealed class GroupWork
     public SortedDictionary<string, MetricWork> Metrics { get; } = new(StringComparer.Ordinal);
 
     public SliceFairness? Fairness { get; set; }
+
+    /// <summary>Items of the group that got an answer, and of those the correct ones.</summary>
+    public int AnsweredCount { get; init; }
+
+    public int CorrectCount { get; init; }
+
+    /// <summary>The group's risk scores and outcomes and their AUROC, computed once when a test first needs them.</summary>
+    public RiskSet? Risk { get; set; }
+
+    /// <summary>Every other item of the suite (the comparator with reference: overall), once a test needs it.</summary>
+    public int[]? ComplementIndices { get; set; }
+
+    public RiskSet? ComplementRisk { get; set; }
 
     public SliceGroup ToResult(SliceSettings settings, bool clustered) => Suppressed
         ? new SliceGroup

@@ -70,7 +70,12 @@ public sealed class ReplayRunner : IModelRunner
         var unmatched = rows.Where(r => r.Suite is null
             ? !suites.Any(s => planned.Contains((s, r.ItemId)))
             : !planned.Contains((r.Suite, r.ItemId))).ToList();
-        var missing = plan.Where(r => Find(r) is null).Select(r => r.ItemId).Distinct(StringComparer.Ordinal).ToList();
+        // A request for '<item>#<probe>' (e.g. 'q12#sex_swap') asks a changed copy of a planned item for a suite's
+        // probe: without a row, the probe loses that pair, but the item itself is answered by its own row.
+        var plannedIds = plan.Select(r => r.ItemId).ToHashSet(StringComparer.Ordinal);
+        var unanswered = plan.Where(r => Find(r) is null).Select(r => r.ItemId).Distinct(StringComparer.Ordinal).ToList();
+        var probeTwins = unanswered.Where(id => ProbeOf(id, plannedIds) is not null).ToList();
+        var missing = unanswered.Except(probeTwins, StringComparer.Ordinal).ToList();
         UnmatchedPredictions = unmatched.Count;
 
         var warnings = new List<string>();
@@ -89,6 +94,16 @@ public sealed class ReplayRunner : IModelRunner
         if (missing.Count > 0)
         {
             var message = $"{missing.Count} item(s) have no recorded prediction (first: '{missing[0]}'); they are counted as errored, not wrong";
+            warnings.Add(_strict ? throw new InputException(message, _display, field: _reader.IdColumn) : message);
+        }
+
+        foreach (var probe in probeTwins.GroupBy(id => ProbeOf(id, plannedIds)!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var first = probe.First();
+            var message = string.Create(CultureInfo.InvariantCulture,
+                $"{probe.Count()} item(s) asked again for the '{probe.Key}' probe have no recorded answer to the changed prompt in {_display} (first: '{first}'). "
+                + $"Those items are left out of the probe (counted as its errored pairs, never as flips); their own results come from their own rows and are unaffected. "
+                + $"To probe them, add rows with item id '<item_id>#{probe.Key}' holding the model's answer to the changed prompt; otherwise run without the '{probe.Key}' probe.");
             warnings.Add(_strict ? throw new InputException(message, _display, field: _reader.IdColumn) : message);
         }
 
@@ -117,6 +132,13 @@ public sealed class ReplayRunner : IModelRunner
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>The probe name of '<item>#<probe>' when '<item>' is itself planned; null for any other id.</summary>
+    private static string? ProbeOf(string itemId, IReadOnlySet<string> plannedIds)
+    {
+        var hash = itemId.LastIndexOf('#');
+        return hash > 0 && hash < itemId.Length - 1 && plannedIds.Contains(itemId[..hash]) ? itemId[(hash + 1)..] : null;
+    }
 
     private RecordedPrediction? Find(ModelRequest r) =>
         _byItem.TryGetValue((r.Suite, r.ItemId), out var row) || _byItem.TryGetValue((null, r.ItemId), out row) ? row : null;
