@@ -74,7 +74,7 @@ public sealed partial class LongitudinalSuite : ISuite
         Excluded = excluded;
         _points = included.ToDictionary(p => p.Id, StringComparer.Ordinal);
         _inputFiles = [_options.TaskPath, .. cohort.Files];
-        IReadOnlyList<EvalItem> items = included.Select(p => new EvalItem
+        IReadOnlyList<EvalItem> items = included.Select(p => new EvalItem<DecisionPoint>
         {
             Id = p.Id,
             ClusterId = p.Patient.PatientId,
@@ -178,6 +178,7 @@ public sealed partial class LongitudinalSuite : ISuite
         return result with { Status = ItemStatus.Unparseable, Explanation = $"{point.Explanation}; unparseable answer: {reason}" };
     }
 
-    private static DecisionPoint Point(EvalItem item) => item.Payload as DecisionPoint
-        ?? throw new ArgumentException($"item '{item.Id}' is not a longitudinal decision point", nameof(item));
+    private static DecisionPoint Point(EvalItem item) => item is EvalItem<DecisionPoint> point
+        ? point.Payload
+        : throw new ArgumentException($"item '{item.Id}' is not a longitudinal decision point", nameof(item));
 }
