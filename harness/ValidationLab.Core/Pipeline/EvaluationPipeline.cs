@@ -14,8 +14,8 @@ namespace ValidationLab.Pipeline;
 
 /// <summary>
 /// Runs a configuration end to end: validate everything, load every suite, plan every request, call the model and
-/// score chunk by chunk, aggregate and write. All checks that can fail on the user's input happen before the first model call;
-/// a failing request becomes an errored item and the run goes on; output appears only when complete.
+/// score chunk by chunk, aggregate and write. All checks that can fail on the user's input happen before the first
+/// model call; a failing request becomes an errored item and the run goes on; output appears only when complete.
 /// </summary>
 public sealed class EvaluationPipeline(PluginCatalog registry)
 {
