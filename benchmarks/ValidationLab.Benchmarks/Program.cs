@@ -32,7 +32,7 @@ public static class Program
 
         if (args is ["longitudinal-replay", .. var lr])
         {
-            LongitudinalReplayBenchmark.Run(Console.Out, lr.Length > 0 ? int.Parse(lr[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000, lr.Length > 1 ? int.Parse(lr[1], System.Globalization.CultureInfo.InvariantCulture) : 7, lr.Length > 2 ? int.Parse(lr[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+            LongitudinalReplayBenchmark.Run(Console.Out, lr.Length > 0 ? int.Parse(lr[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000, lr.Length > 1 ? int.Parse(lr[1], System.Globalization.CultureInfo.InvariantCulture) : 7, lr.Length > 2 ? int.Parse(lr[2], System.Globalization.CultureInfo.InvariantCulture) : 3, lr.Length > 3 && lr[3] == "breakdown");
             return;
         }
 

@@ -34,7 +34,7 @@ public sealed partial class LongitudinalSuite
             metrics.TryAdd(name, value);
         }
 
-        var notes = new List<string>(TaskNotes());
+        var notes = new List<string>(TaskNotes(results));
         notes.AddRange(risk.Notes);
         notes.Add(errored == 0 ? "No decision point errored." : $"{errored} decision point(s) errored (no answer) and are left out of every metric; they are not counted as wrong.");
         if (unparseable > 0)
@@ -64,8 +64,12 @@ public sealed partial class LongitudinalSuite
         return metrics;
     }
 
-    /// <summary>The task in plain words and its counts, as the run prints them.</summary>
-    internal List<string> TaskNotes()
+    /// <summary>
+    /// The task in plain words and its counts, as the run prints them. The counts are those of the decision points
+    /// that ran: with <c>--limit</c> (or any subset) they are counted from <paramref name="results"/>, and the whole
+    /// task's counts follow, named as such.
+    /// </summary>
+    internal List<string> TaskNotes(IReadOnlyList<ItemResult>? results = null)
     {
         var notes = new List<string>
         {
@@ -73,7 +77,19 @@ public sealed partial class LongitudinalSuite
         };
         if (Counts is { } c)
         {
-            notes.Add($"Counts: {c.DecisionPoints} decision points ({c.Positives} positive) from {c.Patients} patients and {c.Units} units ({c.PositiveUnits} with the outcome).");
+            var whole = $"{c.DecisionPoints} decision points ({c.Positives} positive) from {c.Patients} patients and {c.Units} units ({c.PositiveUnits} with the outcome)";
+            if (results is null || results.Count == c.DecisionPoints)
+            {
+                notes.Add($"Counts: {whole}.");
+            }
+            else
+            {
+                var units = results.GroupBy(UnitOf, StringComparer.Ordinal).ToList();
+                notes.Add($"Counts: {results.Count} of the task's {c.DecisionPoints} decision points ran (a limited run): {results.Count(r => r.Label == true)} positive, " +
+                    $"from {results.Select(r => r.ClusterId).Distinct(StringComparer.Ordinal).Count()} patients and {units.Count} units ({units.Count(u => u.Any(r => r.Label == true))} with a positive decision point among those that ran).");
+                notes.Add($"The whole task: {whole}.");
+            }
+
             notes.Add(c.Excluded.Count == 0 ? "No decision point was excluded." : "Excluded decision points: " + string.Join("; ", c.Excluded.Select(kv => $"{kv.Value} because {kv.Key}")) + ".");
             if (c.PatientsWithoutUnit > 0)
             {
@@ -97,6 +113,10 @@ public sealed partial class LongitudinalSuite
         notes.Add("Inputs are point in time: each request is rendered from the facts recorded at or before its decision time; labels alone look ahead.");
         return notes;
     }
+
+    /// <summary>The unit of a result: from its loaded decision point, else from its id (task/unit/time).</summary>
+    private string UnitOf(ItemResult r) =>
+        _points.TryGetValue(r.ItemId, out var p) ? p.UnitId : r.ItemId.Split('/') is { Length: 3 } parts ? parts[1] : r.ItemId;
 
     /// <summary>
     /// The items as the risk metrics module wants them: (item, patient, unit, decision time, status, score, label,

@@ -29,6 +29,7 @@ public sealed partial class LongitudinalSuite : ISuite
     private readonly LongitudinalSuiteOptions _options;
     private List<string> _inputFiles;
     private Dictionary<string, DecisionPoint> _points = new(StringComparer.Ordinal);
+    private FeatureWalker? _walker;
 
     public LongitudinalSuite(string dataPath, LongitudinalSuiteOptions options, int seed = 0)
     {
@@ -73,7 +74,7 @@ public sealed partial class LongitudinalSuite : ISuite
         Excluded = excluded;
         _points = included.ToDictionary(p => p.Id, StringComparer.Ordinal);
         _inputFiles = [_options.TaskPath, .. cohort.Files];
-        IReadOnlyList<EvalItem> items = included.Select(p => new EvalItem
+        IReadOnlyList<EvalItem> items = included.Select(p => new EvalItem<DecisionPoint>
         {
             Id = p.Id,
             ClusterId = p.Patient.PatientId,
@@ -91,7 +92,10 @@ public sealed partial class LongitudinalSuite : ISuite
         ArgumentNullException.ThrowIfNull(item);
         var point = Point(item);
         var view = point.View; // the only way in: facts at or before the decision time
-        var features = FeatureBuilder.Build(view);
+        // Items come in decision-time order per patient: the walker reads only the facts since the previous one.
+        var walker = Interlocked.Exchange(ref _walker, null) ?? new FeatureWalker();
+        var features = walker.Build(view);
+        Volatile.Write(ref _walker, walker);
         var context = ContextRenderer.Render(view, _options.TokenBudget, features);
         var messages = Messages(context);
         return _options.Generate
@@ -174,6 +178,7 @@ public sealed partial class LongitudinalSuite : ISuite
         return result with { Status = ItemStatus.Unparseable, Explanation = $"{point.Explanation}; unparseable answer: {reason}" };
     }
 
-    private static DecisionPoint Point(EvalItem item) => item.Payload as DecisionPoint
-        ?? throw new ArgumentException($"item '{item.Id}' is not a longitudinal decision point", nameof(item));
+    private static DecisionPoint Point(EvalItem item) => item is EvalItem<DecisionPoint> point
+        ? point.Payload
+        : throw new ArgumentException($"item '{item.Id}' is not a longitudinal decision point", nameof(item));
 }

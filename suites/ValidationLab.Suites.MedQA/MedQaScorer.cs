@@ -13,15 +13,17 @@ namespace ValidationLab.Suites.MedQA;
 /// </summary>
 internal static class MedQaScorer
 {
+    /// <summary>The question a MedQA item carries (items this suite made are <see cref="EvalItem{MedQaQuestion}"/>).</summary>
+    public static MedQaQuestion Question(EvalItem item) => item is EvalItem<MedQaQuestion> question
+        ? question.Payload
+        : throw new ArgumentException($"item '{item.Id}' is not a MedQA question", nameof(item));
+
     public static ItemResult Score(string suite, EvalItem item, IReadOnlyList<ModelRequest> requests, IReadOnlyList<ModelResponse> responses)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(responses);
-        if (item.Payload is not MedQaQuestion question)
-        {
-            throw new ArgumentException($"item '{item.Id}' is not a MedQA question", nameof(item));
-        }
+        var question = Question(item);
 
         var request = requests.Count > 0 ? requests[0] : null;
         var response = responses.Count > 0 ? responses[0] : null;

@@ -76,8 +76,7 @@ public sealed class MedQaSuite : ISuite, ISubsetAggregator
     {
         ArgumentNullException.ThrowIfNull(item);
         var prompts = _prompts ?? throw new InvalidOperationException("LoadAsync must run before CreateRequests: the exemplars are part of the prompt");
-        var question = item.Payload as MedQaQuestion
-            ?? throw new ArgumentException($"item '{item.Id}' is not a MedQA question", nameof(item));
+        var question = MedQaScorer.Question(item);
 
         var original = Request(prompts, question, item.Id, "0");
         if (_probe?.RewriteOf(item.Id) is not { Swapped: { } swapped })
@@ -124,7 +123,7 @@ public sealed class MedQaSuite : ISuite, ISubsetAggregator
         // The item's own result comes from its original request alone: an error on the swapped request must not
         // make the item errored, and the swapped answer must never reach accuracy.
         var original = MedQaScorer.Score(SuiteName, item, [requests[0]], responses.Count > 0 ? [responses[0]] : []);
-        var question = (MedQaQuestion)item.Payload!;
+        var question = MedQaScorer.Question(item);
         var swappedQuestion = question with { Question = _probe.RewriteOf(item.Id)!.Swapped! };
         var swappedItem = item with { Input = MedQaPromptBuilder.FormatQuestion(swappedQuestion), Payload = swappedQuestion };
         _probe.RecordSwapped(item.Id, MedQaScorer.Score(SuiteName, swappedItem, [requests[1]], responses.Count > 1 ? [responses[1]] : []));
@@ -151,7 +150,7 @@ public sealed class MedQaSuite : ISuite, ISubsetAggregator
         // Issue 9: the patient's sex, age and age band read from the vignette ("unknown" rather than a guess).
         Demographics.AgeBands.AddStrata(strata, Demographics.DemographicsExtractor.Extract(question.Question));
 
-        return new EvalItem
+        return new EvalItem<MedQaQuestion>
         {
             Id = question.Id,
             Strata = strata,

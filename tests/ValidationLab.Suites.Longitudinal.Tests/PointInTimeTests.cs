@@ -81,7 +81,7 @@ public sealed class PointInTimeTests
 
     private static string Render(LongitudinalSuite suite, DecisionPoint point)
     {
-        var item = new Items.EvalItem { Id = point.Id, Input = "", Payload = point };
+        var item = new Items.EvalItem<DecisionPoint> { Id = point.Id, Input = "", Payload = point };
         return string.Join("\n", suite.CreateRequests(item).Select(RequestHasher.CanonicalJson));
     }
 

@@ -60,6 +60,28 @@ public sealed class SuiteTests
     }
 
     [Fact]
+    public async Task A_limited_run_counts_what_ran_and_names_the_whole_task_apart()
+    {
+        // Given the first 10 decision points of the task only (what --limit 10 evaluates)
+        var suite = Create();
+        var items = (await suite.LoadAsync(CancellationToken.None)).Take(10).ToList();
+        var results = items.Select(i =>
+        {
+            var requests = suite.CreateRequests(i);
+            return suite.Score(i, requests, [ModelResponse.For(requests[0]) with { Probability = 0.1 }]);
+        }).ToList();
+
+        // When
+        var notes = suite.Aggregate(results).Notes;
+
+        // Then the counts are those of the 10 that ran (the first patient's first points), the whole task's apart
+        var c = suite.Counts!;
+        var patients = results.Select(r => r.ClusterId).Distinct().Count();
+        Assert.Contains($"Counts: 10 of the task's {c.DecisionPoints} decision points ran (a limited run): {results.Count(r => r.Label == true)} positive, from {patients} patients and {patients} units", notes.Single(n => n.StartsWith("Counts: ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains($"The whole task: {c.DecisionPoints} decision points ({c.Positives} positive) from 60 patients", notes.Single(n => n.StartsWith("The whole task: ", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Errors_are_errored_and_unreadable_text_is_unparseable_never_wrong()
     {
         var suite = Create((LongitudinalOptionKeys.Mode, "generate"));

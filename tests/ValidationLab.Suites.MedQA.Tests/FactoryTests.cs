@@ -88,7 +88,7 @@ public sealed class FactoryTests
     {
         // Given
         var suite = Suites.Create(FixturePath);
-        var item = new Items.EvalItem { Id = "x", Input = "q", Payload = Records.Question() };
+        var item = new Items.EvalItem<MedQaQuestion> { Id = "x", Input = "q", Payload = Records.Question() };
 
         // When / Then
         Assert.Throws<InvalidOperationException>(() => suite.CreateRequests(item));

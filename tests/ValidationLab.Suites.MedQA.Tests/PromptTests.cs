@@ -25,7 +25,7 @@ public sealed class PromptTests : IDisposable
         // Then
         Assert.Equal(["system", "user"], request.Messages.Select(m => m.Role));
         var user = request.Messages[1].Content;
-        Assert.StartsWith(((MedQaQuestion)items[0].Payload).Question, user, StringComparison.Ordinal);
+        Assert.StartsWith(Assert.IsType<Items.EvalItem<MedQaQuestion>>(items[0]).Payload.Question, user, StringComparison.Ordinal);
         Assert.Contains("\n\nA. Folate\nB. Iron\nC. Vitamin B12 (cobalamin)\nD. Vitamin B6 (pyridoxine)\n\n", user, StringComparison.Ordinal);
         Assert.EndsWith("\"The answer is (X)\", where X is the letter of your choice.", user, StringComparison.Ordinal);
         Assert.Equal(512, request.Decoding.MaxTokens);

@@ -13,9 +13,9 @@ using ValidationLab.Suites;
 namespace ValidationLab.Pipeline;
 
 /// <summary>
-/// Runs a configuration end to end: validate everything, load every suite, plan every request, call the model,
-/// score, aggregate and write. All checks that can fail on the user's input happen before the first model call;
-/// a failing request becomes an errored item and the run goes on; output appears only when complete.
+/// Runs a configuration end to end: validate everything, load every suite, plan every request, call the model and
+/// score chunk by chunk, aggregate and write. All checks that can fail on the user's input happen before the first
+/// model call; a failing request becomes an errored item and the run goes on; output appears only when complete.
 /// </summary>
 public sealed class EvaluationPipeline(PluginCatalog registry)
 {
@@ -83,7 +83,7 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
             Analysis.Slicing.SliceValidator.Check(sliceSettings, plans.Select(p => (p.Suite.Name, p.Items)).ToList());
         }
 
-        var allRequests = plans.SelectMany(p => p.Requests).ToList();
+        var plannedRequests = new PlannedRequests(plans);
 
         // 3. Everything the user gave is valid: bind the runner to its hosting (cache, run id), then prepare it.
         var binding = options.Bind?.Invoke(runner, runnerFactory) ?? new RunBinding(runner, NewRunId(started), false);
@@ -93,7 +93,7 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
         var outDir = Path.GetFullPath(config.OutDirectory ?? Path.Combine("runs", runId));
         RunWriter.CheckDestination(outDir, config.Run.Overwrite);
         var warnings = new List<string>();
-        foreach (var warning in await runner.PrepareAsync(allRequests, cancellationToken).ConfigureAwait(false))
+        foreach (var warning in await runner.PrepareAsync(plannedRequests, cancellationToken).ConfigureAwait(false))
         {
             warnings.Add(warning);
             progress.Warning(warning);
@@ -101,32 +101,57 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
 
         var dataFiles = HashInputs(suites, runner.Identity, config.PathsAsGiven);
 
-        // 4. Call the model. Responses land in plan order whatever order they finish in.
-        var responses = new ModelResponse[allRequests.Count];
+        // 4. Call the model and score, chunk by chunk: a chunk's requests are built, answered (responses land in plan
+        // order whatever order they finish in), scored, and let go; item results are kept. Memory follows the chunk
+        // size and the concurrency, not the number of items. Only what accounting needs of each response is kept.
+        var chunkRequests = Math.Max(options.ChunkRequests, 4 * Math.Max(1, runner.MaxConcurrency));
+        var accounted = new List<ModelResponse>(plannedRequests.Count);
+        var scoredBySuite = new List<List<ItemResult>>();
         var clock = Stopwatch.StartNew();
-        progress.RequestsStarted(allRequests.Count);
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, allRequests.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, runner.MaxConcurrency), CancellationToken = cancellationToken },
-            async (i, ct) =>
+        progress.RequestsStarted(plannedRequests.Count);
+        foreach (var plan in plans)
+        {
+            var scored = new List<ItemResult>(plan.Items.Count);
+            for (var from = 0; from < plan.Items.Count;)
             {
-                var response = await Execute(runner, allRequests[i], ct).ConfigureAwait(false);
-                responses[i] = response;
-                progress.RequestCompleted(response);
-            }).ConfigureAwait(false);
+                var to = plan.ChunkEnd(from, chunkRequests);
+                var requests = plan.Chunk(from, to);
+                var responses = new ModelResponse[requests.Length];
+                await Parallel.ForEachAsync(
+                    Enumerable.Range(0, requests.Length),
+                    new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, runner.MaxConcurrency), CancellationToken = cancellationToken },
+                    async (i, ct) =>
+                    {
+                        var response = await Execute(runner, requests[i], ct).ConfigureAwait(false);
+                        responses[i] = response;
+                        progress.RequestCompleted(response);
+                    }).ConfigureAwait(false);
+                for (var i = from; i < to; i++)
+                {
+                    var first = plan.Starts[i] - plan.Starts[from];
+                    var n = plan.Starts[i + 1] - plan.Starts[i];
+                    scored.Add(plan.Suite.Score(plan.Items[i], new ArraySegment<ModelRequest>(requests, first, n), responses.AsSpan(first, n).ToArray()));
+                }
+
+                accounted.AddRange(responses.Select(r => r with { Text = null, LogLikelihoods = null }));
+                from = to;
+            }
+
+            scoredBySuite.Add(scored);
+        }
+
         progress.RequestsFinished();
         var wall = clock.Elapsed;
 
-        // 5. Score and aggregate, suite by suite, item by item, in load order.
+        // 5. Aggregate, suite by suite, in load order.
         progress.Phase("scoring");
         var items = new List<ItemResult>();
         var suiteResults = new SortedDictionary<string, SuiteResult>(StringComparer.Ordinal);
-        var offset = 0;
         var sliceInputs = new List<Analysis.Slicing.SliceInput>();
-        foreach (var plan in plans)
+        for (var p = 0; p < plans.Count; p++)
         {
-            var scored = plan.Score(responses.AsSpan(offset, plan.Requests.Length).ToArray());
-            offset += plan.Requests.Length;
+            var plan = plans[p];
+            var scored = scoredBySuite[p];
             items.AddRange(scored);
             suiteResults[plan.Suite.Name] = plan.Suite.Aggregate(scored);
             sliceInputs.Add(new Analysis.Slicing.SliceInput(plan.Suite, scored, suiteResults[plan.Suite.Name]));
@@ -183,7 +208,7 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
                 Shard = config.Run.Shard is { } shard ? new ManifestShard(shard.Index, shard.Count, config.EvaluationSha256) : null,
             },
             Suites = suiteResults,
-            Accounting = RunAccountant.Account(responses, (runner as IRunnerStatistics)?.GetCounters(), items.Count, wall),
+            Accounting = RunAccountant.Account(accounted, (runner as IRunnerStatistics)?.GetCounters(), items.Count, wall),
             Warnings = warnings,
             Slices = slices,
         };
@@ -266,43 +291,4 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
         RequestKind.Risk => "risk",
         _ => kind.ToString(),
     };
-
-    /// <summary>One suite's items and their requests, in load order.</summary>
-    private sealed record SuitePlan(ISuite Suite, IReadOnlyList<EvalItem> Items, ModelRequest[] Requests, int[] RequestCounts)
-    {
-        public static SuitePlan Build(ISuite suite, IReadOnlyList<EvalItem> items)
-        {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var requests = new List<ModelRequest>();
-            var counts = new int[items.Count];
-            for (var i = 0; i < items.Count; i++)
-            {
-                if (!seen.Add(items[i].Id))
-                {
-                    throw new InputException($"suite '{suite.Name}' has item id '{items[i].Id}' twice", items[i].Source, field: "id");
-                }
-
-                var itemRequests = suite.CreateRequests(items[i]);
-                counts[i] = itemRequests.Count;
-                requests.AddRange(itemRequests);
-            }
-
-            return new SuitePlan(suite, items, [.. requests], counts);
-        }
-
-        public List<ItemResult> Score(ModelResponse[] responses)
-        {
-            var results = new List<ItemResult>(Items.Count);
-            var offset = 0;
-            for (var i = 0; i < Items.Count; i++)
-            {
-                var n = RequestCounts[i];
-                var requests = new ArraySegment<ModelRequest>(Requests, offset, n);
-                results.Add(Suite.Score(Items[i], requests, responses.AsSpan(offset, n).ToArray()));
-                offset += n;
-            }
-
-            return results;
-        }
-    }
 }

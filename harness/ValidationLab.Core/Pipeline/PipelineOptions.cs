@@ -19,4 +19,10 @@ public sealed record PipelineOptions
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     public IProgressSink Progress { get; init; } = NullProgressSink.Instance;
+
+    /// <summary>
+    /// Requests built, answered and scored together before the next ones are built (at least 4 × the runner's
+    /// concurrency, so a chunk's slowest answers overlap with many others). Bounds the requests held in memory.
+    /// </summary>
+    public int ChunkRequests { get; init; } = 2048;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using ValidationLab.Errors;
 using ValidationLab.Suites.Longitudinal.Timeline;
@@ -29,6 +30,29 @@ internal sealed class FhirMapper
     // Encounter references and short values ("A", "final") repeat on every hourly observation: one copy each.
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
 
+    private static readonly string[] KnownTypes = ["Observation", "Patient", "Encounter", "Condition", "MedicationRequest", "Procedure", "DocumentReference", "Medication"];
+
+    private readonly RawUtf8Cache<Concept>[] _concepts = [.. Enum.GetValues<FactKind>().Select(_ => new RawUtf8Cache<Concept>())];
+    private readonly Dictionary<Concept, RawUtf8Cache<Concept>> _units = new(ReferenceEqualityComparer.Instance);
+    private readonly RawUtf8Cache<string?> _references = new();
+
+    /// <summary>The resource type, without a new string for the types the mapper knows.</summary>
+    private static string? TypeOf(JsonElement resource)
+    {
+        if (resource.TryGetProperty("resourceType", out var t) && t.ValueKind == JsonValueKind.String)
+        {
+            foreach (var known in KnownTypes)
+            {
+                if (t.ValueEquals(known))
+                {
+                    return known;
+                }
+            }
+        }
+
+        return Str(resource, "resourceType");
+    }
+
     private string? Pool(string? s)
     {
         if (s is null || s.Length > 40)
@@ -47,17 +71,17 @@ internal sealed class FhirMapper
 
     public void AddFile(string file) => _files.Add(file);
 
-    /// <summary>Map one resource; <paramref name="where"/> says where it was ("entry 12", "line 40").</summary>
-    public void Map(JsonElement resource, string file, long? line, string where)
+    /// <summary>Map one resource; <paramref name="where"/> says where it was ("entry 12"; null means "line N").</summary>
+    public void Map(JsonElement resource, string file, long? line, string? where)
     {
         if (resource.ValueKind != JsonValueKind.Object)
         {
-            throw new InputException($"{where}: a resource must be a JSON object", file, line, "resourceType");
+            throw new InputException($"{where ?? $"line {line?.ToString(CultureInfo.InvariantCulture)}"}: a resource must be a JSON object", file, line, "resourceType");
         }
 
-        var type = Str(resource, "resourceType")
-            ?? throw new InputException($"{where}: the resource has no resourceType", file, line, "resourceType");
-        var ctx = new Ctx(file, line, where, type, Str(resource, "id") ?? "?");
+        var type = TypeOf(resource)
+            ?? throw new InputException($"{where ?? $"line {line?.ToString(CultureInfo.InvariantCulture)}"}: the resource has no resourceType", file, line, "resourceType");
+        var ctx = new Ctx(file, line, where, type, resource);
         switch (type)
         {
             case "Patient":
@@ -85,7 +109,7 @@ internal sealed class FhirMapper
                 Remember(resource);
                 break;
             default:
-                _skipped[type] = _skipped.GetValueOrDefault(type) + 1;
+                Skip(type);
                 break;
         }
     }
@@ -100,6 +124,26 @@ internal sealed class FhirMapper
         {
             _medications[id] = Coded(FactKind.Medication, code);
         }
+    }
+
+    /// <summary>A resource of a type the timelines do not use, counted (the NDJSON index sees these first).</summary>
+    public void Skip(string type) => _skipped[type] = _skipped.GetValueOrDefault(type) + 1;
+
+    /// <summary>Resource types read but not used, with their counts.</summary>
+    public IReadOnlyDictionary<string, int> Skipped => _skipped;
+
+    /// <summary>Every file added so far.</summary>
+    public IReadOnlyList<string> Files => _files;
+
+    /// <summary>Hand over one patient's builder and forget it: a reader streaming patient by patient holds one at a time.</summary>
+    public TimelineBuilder? Take(string patientId)
+    {
+        if (_patients.Remove(patientId, out var b))
+        {
+            return b;
+        }
+
+        return null;
     }
 
     public Cohort Finish(string format)
@@ -228,23 +272,25 @@ internal sealed class FhirMapper
         var b = Patient(Subject(r, ctx));
         var time = ClinicalTime(r, ctx, ["effectiveDateTime", "effectivePeriod.start", "effectiveInstant", "issued"]);
         var kind = FactKind.Observation;
-        if (r.TryGetProperty("category", out var cats) && cats.ValueKind == JsonValueKind.Array)
+        if (r.TryGetProperty("category"u8, out var cats) && cats.ValueKind == JsonValueKind.Array)
         {
             foreach (var cat in cats.EnumerateArray())
             {
-                var code = FirstCoding(cat).Code;
-                kind = code switch
+                // The first coding's code, compared without reading it into a string.
+                if (cat.ValueKind == JsonValueKind.Object && cat.TryGetProperty("coding"u8, out var codings) && codings.ValueKind == JsonValueKind.Array
+                    && codings.GetArrayLength() > 0 && codings[0] is { ValueKind: JsonValueKind.Object } first && first.TryGetProperty("code"u8, out var code)
+                    && code.ValueKind == JsonValueKind.String)
                 {
-                    "vital-signs" => FactKind.Vital,
-                    "laboratory" => FactKind.Lab,
-                    _ => kind,
-                };
+                    kind = code.ValueEquals("vital-signs"u8) ? FactKind.Vital : code.ValueEquals("laboratory"u8) ? FactKind.Lab : kind;
+                }
             }
         }
 
-        var encounter = Pool(EncounterRef(r));
-        var concept = r.TryGetProperty("code", out var cc) ? Coded(kind, cc) : throw ctx.Error("an Observation needs a code", "code");
-        var hasComponents = r.TryGetProperty("component", out var comps) && comps.ValueKind == JsonValueKind.Array && comps.GetArrayLength() > 0;
+        var encounter = r.TryGetProperty("encounter"u8, out var enc) && enc.ValueKind == JsonValueKind.Object && enc.TryGetProperty("reference"u8, out var encRef)
+            ? Reference(encRef)
+            : null;
+        var concept = r.TryGetProperty("code"u8, out var cc) ? CodedCached(kind, cc) : throw ctx.Error("an Observation needs a code", "code");
+        var hasComponents = r.TryGetProperty("component"u8, out var comps) && comps.ValueKind == JsonValueKind.Array && comps.GetArrayLength() > 0;
         if (TryValue(r, kind, concept, ctx, -1, out var fact, time, encounter))
         {
             b.Add(fact with { Text = Pool(fact.Text) });
@@ -259,7 +305,7 @@ internal sealed class FhirMapper
             var i = 0;
             foreach (var comp in comps.EnumerateArray())
             {
-                var cconcept = comp.TryGetProperty("code", out var ccode) ? Coded(kind, ccode) : throw ctx.Error("a component needs a code", $"component[{i}].code");
+                var cconcept = comp.TryGetProperty("code"u8, out var ccode) ? CodedCached(kind, ccode) : throw ctx.Error("a component needs a code", $"component[{i}].code");
                 if (TryValue(comp, kind, cconcept, ctx, i, out var cf, time, encounter))
                 {
                     b.Add(cf with { Text = Pool(cf.Text) });
@@ -270,20 +316,37 @@ internal sealed class FhirMapper
         }
     }
 
-    private static bool TryValue(JsonElement r, FactKind kind, Concept concept, Ctx ctx, int component, out Fact fact, DateTime time, string? encounter)
+    private bool TryValue(JsonElement r, FactKind kind, Concept concept, Ctx ctx, int component, out Fact fact, DateTime time, string? encounter)
     {
         // The field name is built only for a message: this runs for every component of every hourly panel.
         string Field() => component < 0 ? "value" : $"component[{component.ToString(CultureInfo.InvariantCulture)}].value";
         fact = default;
-        if (r.TryGetProperty("valueQuantity", out var q))
+        if (r.TryGetProperty("valueQuantity"u8, out var q))
         {
-            if (!q.TryGetProperty("value", out var v) || v.ValueKind != JsonValueKind.Number)
+            if (!q.TryGetProperty("value"u8, out var v) || v.ValueKind != JsonValueKind.Number)
             {
                 throw ctx.Error("valueQuantity.value must be a number", Field() + "Quantity.value");
             }
 
-            var unit = Str(q, "unit") ?? Str(q, "code");
-            var c = unit is null || unit == concept.Unit ? concept : Concept.Of(kind, concept.System, concept.Code, concept.Display, unit);
+            static Concept WithUnit(Concept concept, FactKind kind, string? unit) =>
+                unit is null || unit == concept.Unit ? concept : Concept.Of(kind, concept.System, concept.Code, concept.Display, unit);
+
+            Concept c;
+            if (q.TryGetProperty("unit"u8, out var u) && u.ValueKind == JsonValueKind.String)
+            {
+                // The concept with its unit depends on the concept and the unit's text only (kind is the concept's).
+                if (!_units.TryGetValue(concept, out var units))
+                {
+                    units = new RawUtf8Cache<Concept>();
+                    _units[concept] = units;
+                }
+
+                c = units.GetOrAdd(u, (concept, kind), static (unit, s) => WithUnit(s.concept, s.kind, unit.GetString()));
+            }
+            else
+            {
+                c = WithUnit(concept, kind, Str(q, "unit") ?? Str(q, "code"));
+            }
             fact = Fact.Numeric(time, c, v.GetDouble(), encounter);
             return true;
         }
@@ -386,10 +449,11 @@ internal sealed class FhirMapper
         b.Add(Fact.Textual(time, concept, text, encounter));
     }
 
-    private static string Subject(JsonElement r, Ctx ctx)
+    private string Subject(JsonElement r, Ctx ctx)
     {
-        var field = r.TryGetProperty("subject", out var s) ? "subject" : r.TryGetProperty("patient", out s) ? "patient" : null;
-        if (field is null || Ref(Str(s, "reference")) is not { Length: > 0 } id)
+        var present = r.TryGetProperty("subject"u8, out var s) || r.TryGetProperty("patient"u8, out s);
+        var id = present && s.ValueKind == JsonValueKind.Object && s.TryGetProperty("reference"u8, out var reference) ? Reference(reference) : null;
+        if (id is not { Length: > 0 })
         {
             throw ctx.Error($"a {ctx.Type} needs subject.reference naming its patient", "subject.reference");
         }
@@ -399,6 +463,10 @@ internal sealed class FhirMapper
 
     private static string? EncounterRef(JsonElement r) =>
         r.TryGetProperty("encounter", out var e) ? Ref(Str(e, "reference")) : null;
+
+    /// <summary><see cref="Ref"/> of a reference value, one string per distinct reference text (they repeat on every line).</summary>
+    private string? Reference(JsonElement reference) =>
+        _references.GetOrAdd(reference, this, static (e, self) => self.Pool(Ref(e.ValueKind == JsonValueKind.String ? e.GetString() : e.ValueKind == JsonValueKind.Number ? e.GetRawText() : null)));
 
     /// <summary>"urn:uuid:X", "Patient/X", or "X" → "X".</summary>
     internal static string? Ref(string? reference)
@@ -419,6 +487,14 @@ internal sealed class FhirMapper
 
     private static DateTime ClinicalTime(JsonElement r, Ctx ctx, string[] fields)
     {
+        // Fast path for the usual full timestamp with an offset ("...Z", "...-04:00"), which Times reads as the same
+        // instant: no string. Dates, naive times and anything odd go through Times, the one rule.
+        if (r.TryGetProperty(fields[0], out var first) && first.ValueKind == JsonValueKind.String && HasOffset(JsonMarshal.GetRawUtf8Value(first))
+            && first.TryGetDateTimeOffset(out var fast))
+        {
+            return fast.UtcDateTime;
+        }
+
         foreach (var f in fields)
         {
             var dot = f.IndexOf('.');
@@ -434,8 +510,19 @@ internal sealed class FhirMapper
         throw ctx.Error($"a {ctx.Type} needs a time ({string.Join(" or ", fields)})", fields[0]);
     }
 
+    /// <summary>A quoted JSON string of a full timestamp ending in Z or ±hh:mm.</summary>
+    private static bool HasOffset(ReadOnlySpan<byte> quoted)
+    {
+        var t = quoted.Length >= 2 ? quoted[1..^1] : default;
+        return t.Length > 16 && t[10] == (byte)'T' && (t[^1] == (byte)'Z' || t[^3] == (byte)':' && t[^6] is (byte)'+' or (byte)'-');
+    }
+
     private static DateTime ParseTime(string text, Ctx ctx, string field) =>
         Times.TryParse(text, out var t) ? t : throw ctx.Error($"'{text}' is not a FHIR dateTime", field);
+
+    /// <summary><see cref="Coded"/>, remembered by the codeable's raw text (a concept is a function of it and the kind).</summary>
+    private Concept CodedCached(FactKind kind, JsonElement codeable) =>
+        codeable.ValueKind == JsonValueKind.Object ? _concepts[(int)kind].GetOrAdd(codeable, kind, static (c, k) => Coded(k, c)) : Coded(kind, codeable);
 
     private static Concept Coded(FactKind kind, JsonElement codeable)
     {
@@ -465,137 +552,10 @@ internal sealed class FhirMapper
             }
             : null;
 
-    private sealed record Ctx(string File, long? Line, string Where, string Type, string Id)
+    /// <summary>Where a resource is, for messages; its place and id are written only when there is an error.</summary>
+    private readonly record struct Ctx(string File, long? Line, string? Where, string Type, JsonElement Resource)
     {
         public InputException Error(string message, string field) =>
-            new($"{Where} ({Type}/{Id}): {message}", File, Line, field);
-    }
-}
-
-/// <summary>Reads FHIR R4 Bundles (one JSON file each, or a folder of them), entry by entry.</summary>
-internal static class FhirBundleReader
-{
-    public static Cohort Read(string path, string? displayRoot = null)
-    {
-        var files = Directory.Exists(path)
-            ? Directory.GetFiles(path, "*.json").OrderBy(f => f, StringComparer.Ordinal).ToArray()
-            : [path];
-        var mapper = new FhirMapper();
-        foreach (var file in files)
-        {
-            mapper.AddFile(file);
-            using var stream = File.OpenRead(file);
-            JsonDocument doc;
-            try
-            {
-                doc = JsonDocument.Parse(stream);
-            }
-            catch (JsonException ex)
-            {
-                throw new InputException($"not valid JSON: {ex.Message}", file, ex.LineNumber + 1, ex.Path ?? "(document)");
-            }
-
-            using (doc)
-            {
-                var root = doc.RootElement;
-                var type = FhirMapper.Str(root, "resourceType");
-                if (type != "Bundle")
-                {
-                    // Hospital and practitioner information files sit beside Synthea's patient bundles: not patient data.
-                    throw new InputException($"expected a FHIR Bundle, found resourceType '{type ?? "(none)"}'", file, null, "resourceType");
-                }
-
-                if (!root.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
-                {
-                    continue;
-                }
-
-                foreach (var entry in entries.EnumerateArray())
-                {
-                    if (entry.TryGetProperty("resource", out var r))
-                    {
-                        mapper.Remember(r);
-                    }
-                }
-
-                var i = 0;
-                foreach (var entry in entries.EnumerateArray())
-                {
-                    if (!entry.TryGetProperty("resource", out var resource))
-                    {
-                        throw new InputException($"entry {i} has no resource", file, null, $"entry[{i}].resource");
-                    }
-
-                    mapper.Map(resource, file, null, $"entry {i}");
-                    i++;
-                }
-            }
-        }
-
-        return mapper.Finish("fhir-bundle");
-    }
-}
-
-/// <summary>
-/// Reads FHIR Bulk Data NDJSON (one resource a line, files named Type.NNN.ndjson, optionally gzipped), streaming
-/// line by line: memory is the timelines, not the files.
-/// </summary>
-internal static class FhirNdjsonReader
-{
-    public static Cohort Read(string folder)
-    {
-        var files = Directory.GetFiles(folder)
-            .Where(f => f.EndsWith(".ndjson", StringComparison.Ordinal) || f.EndsWith(".ndjson.gz", StringComparison.Ordinal))
-            .Where(f => !Path.GetFileName(f).StartsWith("log.", StringComparison.Ordinal))
-            .OrderBy(f => Path.GetFileName(f).StartsWith("Patient.", StringComparison.Ordinal) ? 0 : 1)
-            .ThenBy(f => f, StringComparer.Ordinal)
-            .ToArray();
-        var mapper = new FhirMapper();
-        foreach (var file in files)
-        {
-            mapper.AddFile(file);
-            using var reader = TextInputs.Open(file);
-            long line = 0;
-            while (reader.ReadLine() is { } text)
-            {
-                line++;
-                if (string.IsNullOrWhiteSpace(text))
-                {
-                    continue;
-                }
-
-                JsonDocument doc;
-                try
-                {
-                    doc = JsonDocument.Parse(text);
-                }
-                catch (JsonException ex)
-                {
-                    throw new InputException($"line {line.ToString(CultureInfo.InvariantCulture)} is not valid JSON: {ex.Message}", file, line, ex.Path ?? "(line)");
-                }
-
-                using (doc)
-                {
-                    mapper.Map(doc.RootElement, file, line, $"line {line.ToString(CultureInfo.InvariantCulture)}");
-                }
-            }
-        }
-
-        return mapper.Finish("fhir-ndjson");
-    }
-}
-
-/// <summary>Opens text files, transparently un-gzipping "*.gz" (MIMIC's CSVs are read as they are shipped).</summary>
-internal static class TextInputs
-{
-    public static StreamReader Open(string file)
-    {
-        Stream stream = File.OpenRead(file);
-        if (file.EndsWith(".gz", StringComparison.Ordinal))
-        {
-            stream = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress);
-        }
-
-        return new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            new($"{Where ?? $"line {Line?.ToString(CultureInfo.InvariantCulture)}"} ({Type}/{Str(Resource, "id") ?? "?"}): {message}", File, Line, field);
     }
 }

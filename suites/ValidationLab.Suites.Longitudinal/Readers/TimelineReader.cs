@@ -45,7 +45,14 @@ public static class TimelineReader
     }
 
     /// <summary>Read every patient at <paramref name="path"/>; <paramref name="format"/> null means detect.</summary>
-    public static Cohort Read(string path, string? format = null)
+    public static Cohort Read(string path, string? format = null) => Open(path, format).Collect();
+
+    /// <summary>
+    /// The patients at <paramref name="path"/> one at a time, by id. FHIR NDJSON is streamed (an index pass, then one
+    /// patient at a time, see <see cref="FhirNdjsonReader"/>); the other formats are read whole and handed over.
+    /// Malformed JSON is reported here, before any patient is handed out; a bad field when its patient is read.
+    /// </summary>
+    public static PatientStream Open(string path, string? format = null)
     {
         if (!File.Exists(path) && !Directory.Exists(path))
         {
@@ -56,10 +63,10 @@ public static class TimelineReader
             $"cannot tell the format of this data; name it with the suite option 'format' ({string.Join(", ", Formats)})", path, null, "format");
         return format switch
         {
-            FhirBundle => FhirBundleReader.Read(path),
-            FhirNdjson => FhirNdjsonReader.Read(path),
-            SyntheaCsv => SyntheaCsvReader.Read(path),
-            Mimic3 => Mimic3Reader.Read(path),
+            FhirBundle => PatientStream.Of(FhirBundleReader.Read(path)),
+            FhirNdjson => FhirNdjsonReader.Open(path),
+            SyntheaCsv => PatientStream.Of(SyntheaCsvReader.Read(path)),
+            Mimic3 => PatientStream.Of(Mimic3Reader.Read(path)),
             _ => throw new InputException($"unknown format '{format}' (use {string.Join(", ", Formats)})", path, null, "format"),
         };
     }

@@ -23,37 +23,13 @@ public static class FeatureBuilder
     public const string KdigoStageFeature = "kdigo_stage";
     public const string LastLactateFeature = "last_lactate";
 
-    public static SortedDictionary<string, double> Build(TimelineView view)
+    /// <summary>The features at the view's time, computed from the start of the record.</summary>
+    public static SortedDictionary<string, double> Build(TimelineView view) => new FeatureWalker().Build(view);
+
+    /// <summary>The features from the last values seen so far (the walker's state), plus the reference scores.</summary>
+    internal static SortedDictionary<string, double> Snapshot(TimelineView view, Dictionary<string, double> last, string? acvpu, List<CreatinineResult> creatinine)
     {
-        var features = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        string? acvpu = null;
-        var creatinine = new List<CreatinineResult>();
-        foreach (var f in view.Facts)
-        {
-            if (f.Kind is not (FactKind.Vital or FactKind.Lab or FactKind.Observation))
-            {
-                continue;
-            }
-
-            var name = FeatureCatalog.NameOf(f.Concept);
-            if (name == FeatureCatalog.Consciousness)
-            {
-                acvpu = f.Text;
-                continue;
-            }
-
-            if (!f.HasValue || f.Kind == FactKind.Observation && name is null)
-            {
-                continue;
-            }
-
-            features[name ?? $"{(f.Kind == FactKind.Vital ? "vital" : "lab")}:{f.Concept.Code}"] = f.Value;
-            if (name == FeatureCatalog.Creatinine)
-            {
-                creatinine.Add(new CreatinineResult(f.Time, f.Value));
-            }
-        }
-
+        var features = new SortedDictionary<string, double>(last, StringComparer.Ordinal);
         var consciousness = ParseAcvpu(acvpu);
         if (acvpu is not null)
         {
@@ -74,19 +50,19 @@ public static class FeatureBuilder
         if (creatinine.Count > 0)
         {
             features[KdigoStageFeature] = Kdigo.Stage(creatinine);
-            var last = creatinine[^1];
+            var lastResult = creatinine[^1];
             double min48 = double.PositiveInfinity, min7 = double.PositiveInfinity;
-            for (var i = creatinine.Count - 2; i >= 0 && last.Time - creatinine[i].Time <= Kdigo.BaselineWindow; i--)
+            for (var i = creatinine.Count - 2; i >= 0 && lastResult.Time - creatinine[i].Time <= Kdigo.BaselineWindow; i--)
             {
                 min7 = Math.Min(min7, creatinine[i].MgPerDl);
-                if (last.Time - creatinine[i].Time <= Kdigo.AbsoluteWindow)
+                if (lastResult.Time - creatinine[i].Time <= Kdigo.AbsoluteWindow)
                 {
                     min48 = Math.Min(min48, creatinine[i].MgPerDl);
                 }
             }
 
-            features["creatinine_delta_48h"] = double.IsFinite(min48) ? last.MgPerDl - min48 : 0;
-            features["creatinine_ratio_7d"] = double.IsFinite(min7) && min7 > 0 ? last.MgPerDl / min7 : 1;
+            features["creatinine_delta_48h"] = double.IsFinite(min48) ? lastResult.MgPerDl - min48 : 0;
+            features["creatinine_ratio_7d"] = double.IsFinite(min7) && min7 > 0 ? lastResult.MgPerDl / min7 : 1;
         }
 
         if (features.TryGetValue(FeatureCatalog.Lactate, out var lactate))

@@ -19,8 +19,21 @@ public sealed record DecisionPoint
     /// <summary>Null when the point is excluded.</summary>
     public bool? Label { get; init; }
 
-    /// <summary>The event that made the label positive, or why it is negative, or why excluded.</summary>
-    public required string Explanation { get; init; }
+    private string? _explanation;
+    private Func<string>? _explain;
+
+    /// <summary>The event that made the label positive, or why it is negative, or why excluded (written when first read).</summary>
+    public string Explanation
+    {
+        get => _explanation ??= _explain?.Invoke() ?? "";
+        init => _explanation = value;
+    }
+
+    /// <summary>Writes <see cref="Explanation"/> on demand.</summary>
+    internal Func<string> Explain
+    {
+        init => _explain = value;
+    }
 
     /// <summary>The reason of the exclusion that removed the point, or null.</summary>
     public string? ExcludedBecause { get; init; }
@@ -41,7 +54,7 @@ public sealed record DecisionPoint
 public sealed record TaskCounts(int DecisionPoints, int Positives, int Patients, int Units, int PositiveUnits, IReadOnlyDictionary<string, int> Excluded, int PatientsWithoutUnit);
 
 /// <summary>Turns a cohort and a task definition into labelled decision points. Labels read the future by definition; inputs never do (see <see cref="TimelineView"/>).</summary>
-public static class TaskEngine
+public static partial class TaskEngine
 {
     private readonly record struct Event(DateTime Time, string What);
 
@@ -51,55 +64,73 @@ public static class TaskEngine
         ArgumentNullException.ThrowIfNull(cohort);
         var included = new List<DecisionPoint>();
         var excluded = new List<DecisionPoint>();
-        var withoutUnit = 0;
-        var units = 0;
-        var positiveUnits = 0;
+        var counter = new TaskCounter();
+        foreach (var (_, inc, exc) in Stream(task, cohort.Patients, counter))
+        {
+            included.AddRange(inc);
+            excluded.AddRange(exc);
+        }
+
+        return (included, excluded, counter.Counts);
+    }
+
+    /// <summary>
+    /// The decision points of one patient after another, so that a cohort read patient by patient is never held
+    /// whole; <paramref name="counter"/> adds up the task's counts as patients go by.
+    /// </summary>
+    public static IEnumerable<(PatientTimeline Patient, IReadOnlyList<DecisionPoint> Included, IReadOnlyList<DecisionPoint> Excluded)> Stream(
+        TaskDefinition task, IEnumerable<PatientTimeline> patients, TaskCounter counter)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(patients);
+        ArgumentNullException.ThrowIfNull(counter);
         var k = task.Label.MinCount((m, f) => new ValidationLab.Errors.InputException(m, task.File, null, f));
-        foreach (var patient in cohort.Patients)
+        foreach (var patient in patients)
         {
-            var death = patient.DeathTime;
-            var labelEvents = Events(patient, task.Label.Events);
-            var exclusionEvents = task.Exclude.Select(x => Events(patient, x.Events)).ToList();
-            var any = false;
-            foreach (var (unitId, start, end) in Units(task, patient))
+            var (included, excluded) = Patient(task, k, patient, counter);
+            yield return (patient, included, excluded);
+        }
+    }
+
+    private static (List<DecisionPoint> Included, List<DecisionPoint> Excluded) Patient(TaskDefinition task, int k, PatientTimeline patient, TaskCounter counter)
+    {
+        var included = new List<DecisionPoint>();
+        var excluded = new List<DecisionPoint>();
+        var death = patient.DeathTime;
+        var labelEvents = Events(patient, task.Label.Events);
+        var exclusionEvents = task.Exclude.Select(x => Events(patient, x.Events)).ToList();
+        var any = false;
+        foreach (var (unitId, start, end) in Units(task, patient))
+        {
+            any = true;
+            var points = new List<DecisionPoint>();
+            var strata = Strata(patient, unitId, start); // one dictionary per unit, shared by its decision points
+            var unit = new UnitEvents(task, labelEvents, start, end);
+            var stop = death is { } d && d < end ? d : end;
+            for (var t = start.AddHours(task.Decision.FirstAfterHours); t < stop; t = t.AddHours(task.Decision.EveryHours))
             {
-                any = true;
-                units++;
-                var points = new List<DecisionPoint>();
-                var strata = Strata(patient, unitId, start); // one dictionary per unit, shared by its decision points
-                var stop = death is { } d && d < end ? d : end;
-                for (var t = start.AddHours(task.Decision.FirstAfterHours); t < stop; t = t.AddHours(task.Decision.EveryHours))
-                {
-                    points.Add(Point(task, k, patient, unitId, start, end, t, Math.Min(task.Decision.EveryHours, (stop - t).TotalHours), labelEvents, exclusionEvents, strata));
-                }
+                points.Add(Point(task, k, patient, unitId, start, end, t, Math.Min(task.Decision.EveryHours, (stop - t).TotalHours), unit, exclusionEvents, strata));
+            }
 
-                var onset = points.Where(p => p.Label == true).Select(p => p.Onset).Min();
-                if (onset is not null)
+            DateTime? onset = null;
+            foreach (var p in points)
+            {
+                if (p.Label == true && p.Onset is { } o && (onset is null || o < onset))
                 {
-                    positiveUnits++;
-                }
-
-                foreach (var p in points)
-                {
-                    (p.ExcludedBecause is null ? included : excluded).Add(p with { Onset = onset });
+                    onset = o;
                 }
             }
 
-            if (!any)
+            foreach (var p in points)
             {
-                withoutUnit++;
+                (p.ExcludedBecause is null ? included : excluded).Add(p with { Onset = onset });
             }
+
+            counter.AddUnit(onset is not null);
         }
 
-        var excludedByReason = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var p in excluded)
-        {
-            excludedByReason[p.ExcludedBecause!] = excludedByReason.GetValueOrDefault(p.ExcludedBecause!) + 1;
-        }
-
-        var counts = new TaskCounts(included.Count, included.Count(p => p.Label == true), included.Select(p => p.Patient.PatientId).Distinct(StringComparer.Ordinal).Count(),
-            units, positiveUnits, excludedByReason, withoutUnit);
-        return (included, excluded, counts);
+        counter.AddPatient(any, included, excluded);
+        return (included, excluded);
     }
 
     private static IEnumerable<(string Id, DateTime Start, DateTime End)> Units(TaskDefinition task, PatientTimeline patient)
@@ -128,7 +159,7 @@ public static class TaskEngine
     }
 
     private static DecisionPoint Point(TaskDefinition task, int k, PatientTimeline patient, string unitId, DateTime unitStart, DateTime unitEnd, DateTime t,
-        double exposure, List<Event> labelEvents, List<List<Event>> exclusionEvents, IReadOnlyDictionary<string, string> strata)
+        double exposure, UnitEvents unit, List<List<Event>> exclusionEvents, IReadOnlyDictionary<string, string> strata)
     {
         var id = $"{task.Name}/{unitId}/{t.ToString("yyyyMMdd'T'HHmm", CultureInfo.InvariantCulture)}";
         for (var i = 0; i < task.Exclude.Count; i++)
@@ -136,13 +167,16 @@ public static class TaskEngine
             var x = task.Exclude[i];
             var from = x.Window.FromUnitStart ? unitStart : t.AddHours(x.Window.AfterHours);
             var until = t.AddHours(x.Window.UntilHours);
-            var hit = exclusionEvents[i].FirstOrDefault(e => (x.Window.FromUnitStart ? e.Time >= from : e.Time > from) && e.Time <= until);
-            if (hit.What is not null)
+            var events = exclusionEvents[i];
+            // Events are sorted by time: the first one in the window is the first after its start.
+            var at = x.Window.FromUnitStart ? FirstAtOrAfter(events, from) : FirstAfter(events, from);
+            if (at < events.Count && events[at].Time <= until)
             {
+                var hit = events[at];
                 return new DecisionPoint
                 {
                     Id = id, Patient = patient, UnitId = unitId, AsOf = t, Label = null, ExcludedBecause = x.Reason, Strata = strata, ExposureHours = exposure,
-                    Explanation = $"excluded: {x.Reason} ({hit.What} at {Times.Format(hit.Time)})",
+                    Explain = () => $"excluded: {x.Reason} ({hit.What} at {Times.Format(hit.Time)})",
                 };
             }
         }
@@ -155,38 +189,39 @@ public static class TaskEngine
             return new DecisionPoint
             {
                 Id = id, Patient = patient, UnitId = unitId, AsOf = t, Label = null, ExcludedBecause = "follow-up shorter than the horizon", Strata = strata, ExposureHours = exposure,
-                Explanation = $"excluded: the record ends at {Times.Format(unitEnd)}, before the end of the window {Times.Format(hi)}",
+                Explain = () => $"excluded: the record ends at {Times.Format(unitEnd)}, before the end of the window {Times.Format(hi)}",
             };
         }
 
-        var candidates = labelEvents.Where(e => !task.Label.WithinUnit || e.Time >= unitStart && e.Time <= unitEnd).ToList();
-        var inWindow = candidates.Where(e => e.Time > lo && e.Time <= hi).ToList();
-        var windowText = $"({Times.Format(lo)}, {Times.Format(hi)}]";
+        // The explanation is text a reviewer reads for the items that are kept: it is written when first asked for,
+        // not at each of hundreds of thousands of decision points.
+        string WindowText() => $"({Times.Format(lo)}, {Times.Format(hi)}]";
         bool label;
-        string explanation;
+        Func<string> explain;
         DateTime? cause = null;
         if (task.Label.Combine == "first")
         {
-            var first = candidates.Count > 0 ? candidates[0] : default;
+            var first = unit.Count > 0 ? unit.Events[unit.From] : default;
             label = first.What is not null && first.Time > lo && first.Time <= hi;
-            explanation = label
-                ? $"positive: first {first.What} at {Times.Format(first.Time)}, {Hours(first.Time - t)} h after the decision time, within {windowText}"
-                : first.What is null ? $"negative: no {Describe(task.Label.Events)} {(task.Label.WithinUnit ? "during the unit" : "in the record")}"
-                : $"negative: the first {first.What} at {Times.Format(first.Time)} is outside {windowText}";
+            explain = label
+                ? () => $"positive: first {first.What} at {Times.Format(first.Time)}, {Hours(first.Time - t)} h after the decision time, within {WindowText()}"
+                : first.What is null ? () => $"negative: no {Describe(task.Label.Events)} {(task.Label.WithinUnit ? "during the unit" : "in the record")}"
+                : () => $"negative: the first {first.What} at {Times.Format(first.Time)} is outside {WindowText()}";
             cause = label ? first.Time : null;
         }
         else
         {
-            label = inWindow.Count >= k;
-            explanation = label
-                ? $"positive: {inWindow[k - 1].What} at {Times.Format(inWindow[k - 1].Time)}, {Hours(inWindow[k - 1].Time - t)} h after the decision time, within {windowText}{(k > 1 ? $" ({inWindow.Count} events, needed {k})" : "")}"
-                : $"negative: {(inWindow.Count == 0 ? "no" : $"only {inWindow.Count} (needed {k})")} {Describe(task.Label.Events)} in {windowText}{(task.Label.WithinUnit ? $"; the unit ended at {Times.Format(unitEnd)}" : "")}";
-            cause = label ? inWindow[k - 1].Time : null;
+            var (count, kth) = unit.InWindow(lo, hi, k);
+            label = count >= k;
+            explain = label
+                ? () => $"positive: {kth.What} at {Times.Format(kth.Time)}, {Hours(kth.Time - t)} h after the decision time, within {WindowText()}{(k > 1 ? $" ({count} events, needed {k})" : "")}"
+                : () => $"negative: {(count == 0 ? "no" : $"only {count} (needed {k})")} {Describe(task.Label.Events)} in {WindowText()}{(task.Label.WithinUnit ? $"; the unit ended at {Times.Format(unitEnd)}" : "")}";
+            cause = label ? kth.Time : null;
         }
 
         return new DecisionPoint
         {
-            Id = id, Patient = patient, UnitId = unitId, AsOf = t, Label = label, Explanation = explanation, Onset = cause, Strata = strata, ExposureHours = exposure,
+            Id = id, Patient = patient, UnitId = unitId, AsOf = t, Label = label, Explain = explain, Onset = cause, Strata = strata, ExposureHours = exposure,
         };
     }
 

@@ -20,6 +20,9 @@ public readonly struct TimelineView
 
     public DateTime AsOf { get; }
 
+    /// <summary>Which record this is a view of (so a walker knows when it moves on to another patient).</summary>
+    internal PatientTimeline Timeline => _timeline;
+
     public string PatientId => _timeline.PatientId;
 
     public Demographics Demographics => _timeline.Demographics;
