@@ -55,7 +55,8 @@ public sealed class HtmlReportExporter : IRunExporter
     internal static StringBuilder Render(RunResult run, IReadOnlyList<ItemResult> items, ReportEvidence evidence, CancellationToken cancellationToken)
     {
         ReportModel model = ReportModel.Build(run, items, evidence);
-        var page = new StringBuilder(16_384 + items.Count * 1_024);
+        // About 600 characters an item once its text is compressed (docs/benchmarks.md, report-quick).
+        var page = new StringBuilder(65_536 + items.Count * 640);
         var html = new HtmlWriter(page);
 
         html.Trusted("<!DOCTYPE html>\n").Open("html", ("lang", "en")).Line();
@@ -80,6 +81,7 @@ public sealed class HtmlReportExporter : IRunExporter
             + ". The figures above are reproducible from results.json and items.jsonl of the same run.").Close("footer").Line();
         html.Close("main");
         html.Open("script").Trusted(ScriptText).Close("script").Line();
+        ItemsBlock.WriteRest(html, model, cancellationToken);
         html.Close("body").Line().Close("html").Line();
         html.EnsureClosed();
 
