@@ -21,11 +21,11 @@ internal static class ItemPayload
     public const int ChunkSize = 200;
 
     /// <summary>
-    /// zlib level 2 (of 9): on MedQA text a quarter smaller than level 1 and still fast enough to keep rendering within
-    /// 2× of serialising the items; level 4 and up cost more render time than they save in bytes (docs/benchmarks.md,
-    /// report-quick).
+    /// zlib level 1 (of 9, zlib-ng's quick strategy): the only level that kept rendering within 2× of serialising the
+    /// items on the shared machine; level 2 made the file a quarter smaller but rendering 1.8–4.1× (docs/benchmarks.md,
+    /// report-quick). The first page does not wait for the bytes, only the whole-file load does.
     /// </summary>
-    private const int Level = 2;
+    private const int Level = 1;
 
     /// <summary>How many chunks travel before the page's script (enough for the first page); the rest follow it.</summary>
     public const int FirstChunks = 1;
