@@ -101,7 +101,7 @@ internal static class ReportAssets
           var PAGE = 25, page = 0, hits = all, texts = null;
           var $ = function (id) { return document.getElementById(id); };
           var rows = $('item-rows'), status = $('p-status'), prev = $('p-prev'), next = $('p-next');
-          var fSuite = $('f-suite'), fStatus = $('f-status'), fStratum = $('f-stratum'), fFlip = $('f-flip'), fText = $('f-text');
+          var fSuite = $('f-suite'), fStatus = $('f-status'), fStratum = $('f-stratum'), fFlip = $('f-flip'), fSlice = $('f-slice'), fText = $('f-text');
           var LABEL = { c: 'correct', i: 'incorrect', u: 'unparseable', e: 'errored', s: 'scored' };
           function el(tag, cls, text) {
             var e = document.createElement(tag);
@@ -176,6 +176,7 @@ internal static class ReportAssets
               }, failed);
             }
             var su = fSuite.value, st = fStatus.value, sr = index.strata.indexOf(fStratum.value), fl = fFlip ? fFlip.value : '';
+            var sl = fSlice ? fSlice.value : '';
             var out = [];
             for (var i = 0; i < total; i++) {
               var r = rowsIdx[i];
@@ -183,6 +184,7 @@ internal static class ReportAssets
               if (st !== '' && r[1] !== st && !(st === 'i' && r[1] === 'u')) { continue; }
               if (fStratum.value !== '' && r[3].indexOf(sr) < 0) { continue; }
               if (fl !== '' && String(r[2]) !== fl) { continue; }
+              if (sl !== '' && r[4].indexOf(+sl) < 0) { continue; }
               if (q !== '' && texts[i].indexOf(q) < 0) { continue; }
               out.push(i);
             }
@@ -190,7 +192,7 @@ internal static class ReportAssets
             page = 0;
             return render();
           }
-          [fSuite, fStatus, fStratum, fFlip].forEach(function (f) { if (f) { f.addEventListener('change', apply); } });
+          [fSuite, fStatus, fStratum, fFlip, fSlice].forEach(function (f) { if (f) { f.addEventListener('change', apply); } });
           fText.addEventListener('input', apply);
           prev.addEventListener('click', function () { page--; render(); });
           next.addEventListener('click', function () { page++; render(); });

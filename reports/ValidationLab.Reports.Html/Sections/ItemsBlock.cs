@@ -46,7 +46,13 @@ internal static class ItemsBlock
         [
             ("i", "Incorrect (incl. unparseable)"), ("c", "Correct"), ("u", "Unparseable"), ("e", "Errored"), ("s", "Scored (no right or wrong)"),
         ]);
-        Select(html, "f-stratum", "Stratum / slice", Strata(model).Select(s => (s, s)));
+        Select(html, "f-stratum", "Stratum", Strata(model).Select(s => (s, s)));
+        List<SliceGroupItems> slices = SliceGroupItems.Find(model);
+        if (slices.Count > 0)
+        {
+            Select(html, "f-slice", "Slice group", slices.Select((g, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), g.Label + " (" + MetricText.Count(g.Items.Count) + ")")));
+        }
+
         if (model.Evidence.Comparison is not null)
         {
             Select(html, "f-flip", "Against production", [("1", "Flipped (correct in one run only)"), ("0", "Not flipped")]);
@@ -63,7 +69,7 @@ internal static class ItemsBlock
         html.Open("div", ("id", "item-rows"), ("class", "rows")).Close("div").Line();
 
         html.Open("script", ("type", "application/json"), ("id", IndexId));
-        WriteIndex(html.TrustedBuffer, model, cancellationToken);
+        WriteIndex(html.TrustedBuffer, model, slices, cancellationToken);
         html.Close("script").Line();
         html.Open("script", ("type", "application/octet-stream"), ("id", DataId), ("data-chunk", ItemPayload.ChunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         ItemPayload.Write(html.TrustedBuffer, model, 0, ItemPayload.FirstChunks, cancellationToken);
@@ -114,10 +120,24 @@ internal static class ItemsBlock
 
     /// <summary>
     /// What the filters need, small enough to parse at once at any size: {"strata":[names],"rows":[[suite, outcome,
-    /// flipped, [stratum indices]], …]}. The item texts (the data block) are inflated a chunk at a time.
+    /// flipped, [stratum indices], [slice group indices]], …]}. The item texts (the data block) are inflated a chunk at a time.
     /// </summary>
-    internal static void WriteIndex(StringBuilder sb, ReportModel model, CancellationToken cancellationToken)
+    internal static void WriteIndex(StringBuilder sb, ReportModel model, IReadOnlyList<SliceGroupItems> slices, CancellationToken cancellationToken)
     {
+        var inSlices = new Dictionary<int, List<int>>();
+        for (int g = 0; g < slices.Count; g++)
+        {
+            foreach (int item in slices[g].Items)
+            {
+                if (!inSlices.TryGetValue(item, out List<int>? list))
+                {
+                    inSlices[item] = list = [];
+                }
+
+                list.Add(g);
+            }
+        }
+
         SortedSet<string> strata = Strata(model);
         var position = new Dictionary<string, int>(StringComparer.Ordinal);
         sb.Append("{\"strata\":[");
@@ -135,6 +155,7 @@ internal static class ItemsBlock
         sb.Append("],\"rows\":[");
         IReadOnlySet<string>? flipped = model.Evidence.Comparison?.FlippedItems;
         bool first = true;
+        int at = 0;
         for (int s = 0; s < model.Suites.Count; s++)
         {
             SuiteView suite = model.Suites[s];
@@ -149,6 +170,12 @@ internal static class ItemsBlock
                 {
                     sb.Append(firstStratum ? "" : ",").Append(position[field + " = " + value]);
                     firstStratum = false;
+                }
+
+                sb.Append("],[");
+                if (inSlices.TryGetValue(at++, out List<int>? groups))
+                {
+                    sb.AppendJoin(',', groups);
                 }
 
                 sb.Append("]]");
