@@ -11,8 +11,11 @@ namespace ValidationLab.Reports.Html;
 /// be opened to see the model's output verbatim. Output is a pure function of the run and items — no clock, no
 /// random ids — so the same run always gives the same bytes.
 /// </summary>
-public sealed class HtmlReportExporter : IRunExporter
+public sealed class HtmlReportExporter(ReportEvidence? evidence = null) : IRunExporter
 {
+    // What `run` knows before any compare, gate or sign-off: the model card it was given (ReportEvidence.None without).
+    private readonly ReportEvidence _evidence = evidence ?? ReportEvidence.None;
+
     private const string StyleText = "\n" + ReportAssets.Css;
     private const string ScriptText = "\n" + ReportAssets.Script;
 
@@ -25,7 +28,7 @@ public sealed class HtmlReportExporter : IRunExporter
 
     /// <inheritdoc />
     public Task WriteAsync(RunResult run, IReadOnlyList<ItemResult> items, Stream destination, CancellationToken cancellationToken) =>
-        WriteAsync(run, items, ReportEvidence.None, destination, cancellationToken);
+        WriteAsync(run, items, _evidence, destination, cancellationToken);
 
     /// <inheritdoc />
     public async Task WriteAsync(RunResult run, IReadOnlyList<ItemResult> items, ReportEvidence evidence, Stream destination, CancellationToken cancellationToken)
@@ -55,7 +58,8 @@ public sealed class HtmlReportExporter : IRunExporter
     internal static StringBuilder Render(RunResult run, IReadOnlyList<ItemResult> items, ReportEvidence evidence, CancellationToken cancellationToken)
     {
         ReportModel model = ReportModel.Build(run, items, evidence);
-        var page = new StringBuilder(16_384 + items.Count * 1_024);
+        // About 600 characters an item once its text is compressed (docs/benchmarks.md, report-quick).
+        var page = new StringBuilder(65_536 + items.Count * 640);
         var html = new HtmlWriter(page);
 
         html.Trusted("<!DOCTYPE html>\n").Open("html", ("lang", "en")).Line();
@@ -80,6 +84,7 @@ public sealed class HtmlReportExporter : IRunExporter
             + ". The figures above are reproducible from results.json and items.jsonl of the same run.").Close("footer").Line();
         html.Close("main");
         html.Open("script").Trusted(ScriptText).Close("script").Line();
+        ItemsBlock.WriteRest(html, model, cancellationToken);
         html.Close("body").Line().Close("html").Line();
         html.EnsureClosed();
 

@@ -45,9 +45,23 @@ public static class HtmlText
     /// </summary>
     internal static string Neutralize(string text)
     {
+        // Vectorized: jump to the next character outside printable ASCII, and look closer only there.
         int first = 0;
-        while (first < text.Length && !NeedsAttention(text[first]))
+        while (first < text.Length)
         {
+            int next = text.AsSpan(first).IndexOfAnyExceptInRange(' ', '~');
+            if (next < 0)
+            {
+                first = text.Length;
+                break;
+            }
+
+            first += next;
+            if (NeedsAttention(text[first]))
+            {
+                break;
+            }
+
             first++;
         }
 

@@ -3,7 +3,7 @@ namespace ValidationLab.Reports.Html;
 /// <summary>
 /// The page's only style sheet and only script, inlined so the report is one file that opens anywhere (offline,
 /// attached to an e-mail, archived with the run) and loads nothing from the network. The script only draws the
-/// item browser from the page's JSON data block, with text nodes; every figure is in the HTML itself.
+/// item browser from the page's data blocks, with text nodes; every figure is in the HTML itself.
 /// </summary>
 internal static class ReportAssets
 {
@@ -68,25 +68,40 @@ internal static class ReportAssets
           'use strict';
           var data = document.getElementById('items-data');
           if (!data) { return; }
-          // Items are one per line in the data block; only the lines on screen are parsed. The index holds what the
-          // filters need for every item.
-          var lines = data.textContent.split('\n');
+          // The items' text is in chunks of CHUNK items, one per line: base64 of raw-deflated JSON. The first chunk is
+          // above this script; the rest follow it and are read once parsed (DOMContentLoaded), so the first page is
+          // drawn while they arrive. Only the chunks a page shows are inflated; the index holds what filters need.
+          function lines(id) { var t = document.getElementById(id).textContent; return t === '' ? [] : t.split('\n'); }
+          var chunks = lines('items-data'), CHUNK = +data.getAttribute('data-chunk');
+          var rest = new Promise(function (resolve) {
+            function done() { chunks = chunks.concat(lines('items-rest')); resolve(); }
+            if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', done); } else { done(); }
+          });
           var index = JSON.parse(document.getElementById('items-index').textContent);
-          var rowsIdx = index.rows, total = rowsIdx.length, cache = new Array(total);
-          function item(i) {
-            var it = cache[i];
-            if (!it) {
-              var l = lines[i + 1];
-              it = cache[i] = JSON.parse(l.charCodeAt(l.length - 1) === 44 ? l.slice(0, -1) : l);
+          var rowsIdx = index.rows, total = rowsIdx.length, parsed = [], pending = [];
+          function inflate(c) {
+            if (!pending[c]) {
+              pending[c] = (c < chunks.length ? Promise.resolve() : rest).then(function () {
+                var bin = atob(chunks[c]), bytes = new Uint8Array(bin.length);
+                for (var b = 0; b < bin.length; b++) { bytes[b] = bin.charCodeAt(b); }
+                var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+                return new Response(stream).text();
+              }).then(function (t) { parsed[c] = JSON.parse(t); });
             }
-            return it;
+            return pending[c];
           }
+          function need(list) {
+            var want = {}, waits = [];
+            list.forEach(function (i) { var c = (i / CHUNK) | 0; if (!parsed[c] && !want[c]) { want[c] = true; waits.push(inflate(c)); } });
+            return Promise.all(waits);
+          }
+          function item(i) { return parsed[(i / CHUNK) | 0][i % CHUNK]; }
           var all = [];
           for (var a = 0; a < total; a++) { all.push(a); }
           var PAGE = 25, page = 0, hits = all, texts = null;
           var $ = function (id) { return document.getElementById(id); };
           var rows = $('item-rows'), status = $('p-status'), prev = $('p-prev'), next = $('p-next');
-          var fSuite = $('f-suite'), fStatus = $('f-status'), fStratum = $('f-stratum'), fFlip = $('f-flip'), fText = $('f-text');
+          var fSuite = $('f-suite'), fStatus = $('f-status'), fStratum = $('f-stratum'), fFlip = $('f-flip'), fSlice = $('f-slice'), fText = $('f-text');
           var LABEL = { c: 'correct', i: 'incorrect', u: 'unparseable', e: 'errored', s: 'scored' };
           function el(tag, cls, text) {
             var e = document.createElement(tag);
@@ -119,27 +134,49 @@ internal static class ReportAssets
             d.appendChild(dl);
             return d;
           }
+          // Each change bumps seq; a page whose chunks arrive after a newer change is dropped, not drawn.
+          var seq = 0;
           function render() {
             var pages = Math.max(1, Math.ceil(hits.length / PAGE));
-            if (page >= pages) { page = pages - 1; }
-            var frag = document.createDocumentFragment();
-            var head = el('div', 'row');
-            head.setAttribute('aria-hidden', 'true');
-            ['', 'Item', 'Outcome', 'Answer', 'Gold', 'Question'].forEach(function (h) { head.appendChild(el('span', null, h)); });
-            frag.appendChild(head);
-            for (var i = page * PAGE; i < Math.min(hits.length, (page + 1) * PAGE); i++) { frag.appendChild(draw(item(hits[i]))); }
-            rows.textContent = '';
-            rows.appendChild(frag);
-            status.textContent = hits.length + ' of ' + total + ' items match \u00b7 page ' + (page + 1) + ' of ' + pages;
-            prev.disabled = page === 0;
-            next.disabled = page >= pages - 1;
+            page = Math.max(0, Math.min(page, pages - 1));
+            var shown = hits.slice(page * PAGE, (page + 1) * PAGE), mine = ++seq;
+            rows.setAttribute('aria-busy', 'true');
+            return need(shown).then(function () {
+              if (mine !== seq) { return; }
+              var frag = document.createDocumentFragment();
+              var head = el('div', 'row');
+              head.setAttribute('aria-hidden', 'true');
+              ['', 'Item', 'Outcome', 'Answer', 'Gold', 'Question'].forEach(function (h) { head.appendChild(el('span', null, h)); });
+              frag.appendChild(head);
+              shown.forEach(function (i) { frag.appendChild(draw(item(i))); });
+              rows.textContent = '';
+              rows.appendChild(frag);
+              rows.removeAttribute('aria-busy');
+              status.textContent = hits.length + ' of ' + total + ' items match \u00b7 page ' + (page + 1) + ' of ' + pages;
+              prev.disabled = page === 0;
+              next.disabled = page >= pages - 1;
+            }, failed);
+          }
+          // A browser without DecompressionStream (or a damaged file) says so instead of failing silently.
+          function failed(e) {
+            rows.removeAttribute('aria-busy');
+            status.textContent = 'The items could not be read in this browser (' + e + '); they are in items.jsonl of the run.';
           }
           function apply() {
-            var su = fSuite.value, st = fStatus.value, sr = index.strata.indexOf(fStratum.value), fl = fFlip ? fFlip.value : '';
             var q = fText.value.trim().toLowerCase();
             if (q !== '' && texts === null) {
-              texts = all.map(function (i) { var it = item(i); return [it[1], it[3], it[4], it[5], it[6]].join('\n').toLowerCase(); });
+              // Text search reads every item: inflate all chunks once, then search the lower-cased texts.
+              var mine = ++seq;
+              rows.setAttribute('aria-busy', 'true');
+              return need(all).then(function () {
+                if (texts === null) {
+                  texts = all.map(function (i) { var it = item(i); return [it[1], it[3], it[4], it[5], it[6]].join('\n').toLowerCase(); });
+                }
+                if (mine === seq) { apply(); }
+              }, failed);
             }
+            var su = fSuite.value, st = fStatus.value, sr = index.strata.indexOf(fStratum.value), fl = fFlip ? fFlip.value : '';
+            var sl = fSlice ? fSlice.value : '';
             var out = [];
             for (var i = 0; i < total; i++) {
               var r = rowsIdx[i];
@@ -147,14 +184,15 @@ internal static class ReportAssets
               if (st !== '' && r[1] !== st && !(st === 'i' && r[1] === 'u')) { continue; }
               if (fStratum.value !== '' && r[3].indexOf(sr) < 0) { continue; }
               if (fl !== '' && String(r[2]) !== fl) { continue; }
+              if (sl !== '' && r[4].indexOf(+sl) < 0) { continue; }
               if (q !== '' && texts[i].indexOf(q) < 0) { continue; }
               out.push(i);
             }
             hits = out;
             page = 0;
-            render();
+            return render();
           }
-          [fSuite, fStatus, fStratum, fFlip].forEach(function (f) { if (f) { f.addEventListener('change', apply); } });
+          [fSuite, fStatus, fStratum, fFlip, fSlice].forEach(function (f) { if (f) { f.addEventListener('change', apply); } });
           fText.addEventListener('input', apply);
           prev.addEventListener('click', function () { page--; render(); });
           next.addEventListener('click', function () { page++; render(); });

@@ -49,8 +49,16 @@ public sealed class ReportInBrowserTests(HostileRun run) : IClassFixture<Hostile
         };
         await page.GotoAsync(new Uri(run.Report).AbsoluteUri);
         session.Page = page;
+        await Drawn(page);
         return session;
     }
+
+    /// <summary>
+    /// The item browser inflates the items a page shows asynchronously: it marks #item-rows aria-busy from the
+    /// change (set synchronously by the event Playwright dispatched) until the page is drawn. Wait for that, not for time.
+    /// </summary>
+    internal static async Task Drawn(IPage page) => await page.WaitForFunctionAsync(
+        "() => document.getElementById('p-status').textContent !== '' && !document.getElementById('item-rows').hasAttribute('aria-busy')");
 
     private static string Self(string path) => new Uri(path).AbsoluteUri;
 
@@ -72,6 +80,7 @@ public sealed class ReportInBrowserTests(HostileRun run) : IClassFixture<Hostile
             }
 
             await page.ClickAsync("#p-next");
+            await Drawn(page);
         }
         while (pages < 100);
 
@@ -81,8 +90,8 @@ public sealed class ReportInBrowserTests(HostileRun run) : IClassFixture<Hostile
         Assert.Empty(s.Dialogs);
         Assert.Equal("undefined", await page.EvaluateAsync<string>("() => typeof window.__pwned"));
         Assert.Equal(0, await page.Locator("#hostile-link, iframe, img, base, meta[http-equiv=refresh]").CountAsync());
-        // Exactly one script runs (the page's own), the two JSON blocks are not code, and no style sheet came from data.
-        Assert.Equal(3, await page.Locator("script").CountAsync());
+        // Exactly one script runs (the page's own), the three data blocks (index, first chunk, the rest) are not code, and no style sheet came from data.
+        Assert.Equal(4, await page.Locator("script").CountAsync());
         Assert.Equal(1, await page.Locator("script:not([type])").CountAsync());
         Assert.Equal(1, await page.Locator("style").CountAsync());
     }
@@ -93,11 +102,14 @@ public sealed class ReportInBrowserTests(HostileRun run) : IClassFixture<Hostile
         await using Session s = await OpenAsync();
         IPage page = s.Page;
         await page.FillAsync("#f-text", "window.__pwned='img'");
+        await Drawn(page);
         await page.EvaluateAsync("() => document.querySelectorAll('details.it').forEach(d => d.open = true)");
         string shown = await page.Locator("#item-rows").InnerTextAsync();
         Assert.Contains("<img src=x onerror=\"window.__pwned='img'\">", shown, StringComparison.Ordinal);
 
         await page.FillAsync("#f-text", "right-to-left override");
+
+        await Drawn(page);
         await page.EvaluateAsync("() => document.querySelectorAll('details.it').forEach(d => d.open = true)");
         shown = await page.Locator("#item-rows").InnerTextAsync();
         Assert.Contains("[U+202E]evil[U+202C]", shown, StringComparison.Ordinal);
@@ -122,14 +134,17 @@ public sealed class ReportInBrowserTests(HostileRun run) : IClassFixture<Hostile
         Assert.Equal(25, await page.Locator("details.it").CountAsync());
 
         await page.ClickAsync("#p-next");
+        await Drawn(page);
         Assert.Equal(run.ItemCount - 25, await page.Locator("details.it").CountAsync());
         Assert.True(await page.IsDisabledAsync("#p-next"));
         await page.ClickAsync("#p-prev");
+        await Drawn(page);
         Assert.True(await page.IsDisabledAsync("#p-prev"));
 
         // Outcome filter: every drawn row carries the chosen badge, and the count matches items.jsonl.
         int correct = File.ReadLines(Path.Combine(run.Candidate, "items.jsonl")).Count(l => JsonDocument.Parse(l).RootElement.GetProperty("correct").ValueKind == JsonValueKind.True);
         await page.SelectOptionAsync("#f-status", "c");
+        await Drawn(page);
         Assert.StartsWith(correct + " of " + run.ItemCount, await page.InnerTextAsync("#p-status"), StringComparison.Ordinal);
         Assert.Equal(Math.Min(correct, 25), await page.Locator("details.it .b-c").CountAsync());
         Assert.Equal(0, await page.Locator("details.it .b-i").CountAsync());
@@ -139,16 +154,21 @@ public sealed class ReportInBrowserTests(HostileRun run) : IClassFixture<Hostile
         JsonElement medqa = comparison.RootElement.GetProperty("suites").GetProperty("medqa");
         int flipped = medqa.GetProperty("regressions").GetArrayLength() + medqa.GetProperty("improvements").GetArrayLength();
         await page.SelectOptionAsync("#f-status", "");
+        await Drawn(page);
         await page.SelectOptionAsync("#f-flip", "1");
+        await Drawn(page);
         Assert.StartsWith(flipped + " of " + run.ItemCount, await page.InnerTextAsync("#p-status"), StringComparison.Ordinal);
         Assert.True(flipped > 0, "the hostile candidate answers differently from production, so some items flipped");
 
         // Text search narrows to one payload; no match shows none.
         await page.SelectOptionAsync("#f-flip", "");
+        await Drawn(page);
         await page.FillAsync("#f-text", "no item says this 9f8e7d");
+        await Drawn(page);
         Assert.StartsWith("0 of " + run.ItemCount, await page.InnerTextAsync("#p-status"), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("details.it").CountAsync());
         await page.FillAsync("#f-text", "");
+        await Drawn(page);
 
         // Every in-page link has a target, and the suite link opens the browser on that suite.
         IReadOnlyList<string> missing = await page.EvaluateAsync<string[]>(
@@ -156,7 +176,9 @@ public sealed class ReportInBrowserTests(HostileRun run) : IClassFixture<Hostile
         Assert.Empty(missing);
         Assert.Equal(0, await page.Locator("a:not([href^='#'])").CountAsync());
         await page.SelectOptionAsync("#f-suite", "");
+        await Drawn(page);
         await page.ClickAsync("a.suite-items");
+        await Drawn(page);
         Assert.Equal("0", await page.InputValueAsync("#f-suite"));
         Assert.EndsWith("#items", page.Url, StringComparison.Ordinal);
         Assert.Empty(s.ConsoleErrors);

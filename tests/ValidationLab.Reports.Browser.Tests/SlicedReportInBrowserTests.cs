@@ -100,6 +100,49 @@ public sealed class SlicedReportInBrowserTests(SlicedRun run) : IClassFixture<Sl
     }
 }
 
+public sealed class SliceFilterInBrowserTests(SlicedRun run) : IClassFixture<SlicedRun>
+{
+    [BrowserFact]
+    public async Task The_slice_filter_shows_exactly_the_items_of_a_slice_group()
+    {
+        // Given: every kept sex group of the run's results.json, with its n
+        using JsonDocument results = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(run.Run, "results.json")));
+        JsonElement groups = results.RootElement.GetProperty("slices").GetProperty("suites").GetProperty("medqa").GetProperty("families").GetProperty("sex").GetProperty("groups");
+        var kept = groups.EnumerateObject().Where(g => !g.Value.GetProperty("suppressed").GetBoolean()).Select(g => (g.Name, N: g.Value.GetProperty("n").GetInt32())).ToList();
+        Assert.NotEmpty(kept);
+
+        string executable = PdfPrinter.FindBrowser() ?? throw new InvalidOperationException("CI is set but no Chromium was found: .ci/run must apt-get install chromium");
+        using IPlaywright playwright = await Playwright.CreateAsync();
+        await using IBrowser browser = await playwright.Chromium.LaunchAsync(PdfPrinter.LaunchOptions(executable));
+        IPage page = await browser.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync(new Uri(run.Report).AbsoluteUri);
+        await ReportInBrowserTests.Drawn(page);
+        int total = File.ReadLines(Path.Combine(run.Run, "items.jsonl")).Count();
+
+        foreach ((string name, int n) in kept)
+        {
+            // When: the group is chosen in the slice filter
+            string value = await page.EvaluateAsync<string>(
+                "l => [...document.querySelectorAll('#f-slice option')].find(o => o.textContent.startsWith(l)).value", "sex = " + name + " (");
+            await page.SelectOptionAsync("#f-slice", value);
+            await ReportInBrowserTests.Drawn(page);
+
+            // Then: n of all items match, and every row drawn is of that group
+            Assert.StartsWith(n + " of " + total + " items match", await page.InnerTextAsync("#p-status"), StringComparison.Ordinal);
+            IReadOnlyList<string> strata = await page.Locator("details.it dd").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex("^(.* · )?sex = ") }).AllTextContentsAsync();
+            Assert.Equal(Math.Min(n, 25), strata.Count);
+            Assert.All(strata, t => Assert.Contains("sex = " + name, t, StringComparison.Ordinal));
+        }
+
+        await page.SelectOptionAsync("#f-slice", "");
+        await ReportInBrowserTests.Drawn(page);
+        Assert.StartsWith(total + " of " + total, await page.InnerTextAsync("#p-status"), StringComparison.Ordinal);
+        Assert.Empty(errors);
+    }
+}
+
 internal static class JsonCount
 {
     public static int GetArrayLengthOrCount(this JsonElement element) => element.EnumerateObject().Count();

@@ -55,8 +55,9 @@ public sealed class HostileOutputTests
     {
         IReadOnlyList<HtmlTag> tags = HtmlTag.Scan(HostilePage());
 
-        // The page's own script, and the item data and index blocks (type application/json: data, never run).
-        Assert.Equal(3, tags.Count(t => t is { Name: "script", Closing: false }));
+        // The page's own script, and the item index and the two item text blocks (JSON and octet-stream: data, never run).
+        Assert.Equal(4, tags.Count(t => t is { Name: "script", Closing: false }));
+        Assert.Equal(3, Regex.Count(HostilePage(), "<script type=\"application/(json|octet-stream)\""));
         Assert.Single(tags, t => t is { Name: "script", Closing: false } && t.Attributes.Count == 0);
         Assert.DoesNotContain(tags, t => t.Name == "img");
     }

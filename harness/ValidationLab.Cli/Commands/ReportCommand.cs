@@ -196,14 +196,7 @@ internal static class ReportCommand
         }).ToList();
     }
 
-    /// <summary>model-card.json: <c>{"intended_use": "…", "population": "…", "limitations": "…"}</c>, each optional.</summary>
-    private static ReportModelCard? ReadModelCard(string path)
-    {
-        if (ReadObject(path) is not { } root)
-        {
-            return null;
-        }
-
-        return new ReportModelCard(Str(root["intended_use"]), Str(root["population"]), Str(root["limitations"]));
-    }
+    /// <summary>model-card.json: <c>{"intended_use": "…", "population": "…", "limitations": "…"}</c>, each optional; checked as a run's is.</summary>
+    private static ReportModelCard? ReadModelCard(string path) =>
+        File.Exists(path) ? Configuration.ModelCardReader.Read(path) : null;
 }

@@ -22,7 +22,7 @@ internal static class RunCommand
         var exemplars = new Option<string?>("--exemplars") { Description = "File the k-shot exemplars are drawn from (never the evaluated split)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for exemplar draws, baselines, --sample and endpoint decoding; overrides the config file's. Default 0.", CustomParser = OptionParsers.WholeNumber };
         var output = new Option<string?>("--out") { Description = "Folder results are written to, exactly there; must be new or empty unless --overwrite. Default runs/<run id>." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Let --out name a folder that holds files: replace the run files in it (results.json, items.*, report.html, config.yaml), keep every other file." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Let --out name a folder that holds files: replace the run files in it (results.json, items.*, report.html, config.yaml); move the earlier run's comparison, gate and sign-off files to superseded/<run id>/; keep every other file." };
         var maxErrorRate = new Option<double?>("--max-error-rate") { Description = "Exit with code 3 when more than this share of items errored (results are still written).", CustomParser = OptionParsers.Number };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N items of each suite (a quick look; the manifest records it and compare refuses it against a full run).", CustomParser = OptionParsers.WholeNumber };
         var sample = new Option<bool>("--sample") { Description = "With --limit N: draw the N items at random with --seed instead of taking the first N." };
@@ -31,11 +31,12 @@ internal static class RunCommand
         var suiteOptions = new Option<string[]>("--suite-option") { Description = "Extra suite setting key=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var resume = new Option<bool>("--resume") { Description = "Continue the last unfinished run of the same config: stored answers are reused, the rest are asked." };
         var store = new Option<string?>("--store") { Description = "Run store (response cache and run records). Default .validationlab/store.db." };
+        var modelCard = new Option<string?>("--model-card") { Description = "Model card for the report (JSON or YAML: intended_use, population, limitations); replaces the config's model_card. Written to the run as model-card.json." };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the response cache: every request goes to the model." };
 
         var command = new Command("run", "Evaluate a model on suites; write results.json, items.jsonl, items.csv and report.html.")
         {
-            config, suite, data, runner, predictions, mode, shots, exemplars, seed, limit, sample, shard, output, overwrite, maxErrorRate, runnerOptions, suiteOptions, resume, store, noCache,
+            config, suite, data, runner, predictions, mode, shots, exemplars, seed, limit, sample, shard, output, overwrite, maxErrorRate, runnerOptions, suiteOptions, resume, store, noCache, modelCard,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -57,6 +58,7 @@ internal static class RunCommand
                 Shard = parse.GetValue(shard),
                 Store = parse.GetValue(store),
                 Overwrite = parse.GetValue(overwrite),
+                ModelCard = parse.GetValue(modelCard),
                 RunnerOptions = parse.GetValue(runnerOptions) ?? [],
                 SuiteOptions = parse.GetValue(suiteOptions) ?? [],
             };
@@ -73,7 +75,12 @@ internal static class RunCommand
         var pipeline = new EvaluationPipeline(registry);
         var console = Terminal.Create(context);
         using var session = new RunSession(config, storeChoice, context.Error);
-        var pipelineOptions = session.Apply(new PipelineOptions { Exporters = [new HtmlReportExporter()] });
+        // The report shows the model card the run was given, and model-card.json keeps it for `report` to render again.
+        var report = new HtmlReportExporter(new Exporters.ReportEvidence { ModelCard = config.ModelCard });
+        var pipelineOptions = session.Apply(new PipelineOptions
+        {
+            Exporters = config.ModelCard is { } card ? [report, new Output.ModelCardJsonExporter(card)] : [report],
+        });
 
         RunOutcome outcome;
         if (context.Plain)

@@ -78,6 +78,7 @@ public sealed class ConfigLoader(PluginCatalog registry)
         };
         var config = draft with
         {
+            ModelCard = options.ModelCard is null ? draft.ModelCard : ModelCardReader.Read(Path.GetFullPath(options.ModelCard)),
             Run = run,
             Runner = draft.Runner with { Run = run },
             Suites = draft.Suites.Select(s => s with { Run = run }).ToList(),

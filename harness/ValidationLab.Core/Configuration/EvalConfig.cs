@@ -42,6 +42,12 @@ public sealed record EvalConfig
     /// <summary>Slices to compute after aggregation (issue 9: the config's 'slices:' section); null when none were declared.</summary>
     public Analysis.Slicing.SliceSettings? Slices { get; init; }
 
+    /// <summary>
+    /// The model card the report shows (config <c>model_card:</c> or <c>--model-card FILE</c>); null when none was
+    /// given. Not part of config.yaml or its hash: it changes no answer. The run writes it as model-card.json.
+    /// </summary>
+    public Exporters.ReportModelCard? ModelCard { get; init; }
+
     /// <summary>"run.yaml", "command line" or "embedded default", for messages.</summary>
     public required string Origin { get; init; }
 

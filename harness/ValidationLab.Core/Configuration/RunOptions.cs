@@ -43,6 +43,9 @@ public sealed record RunOptions
     /// <summary>Replace the run files of an existing results folder (<c>--overwrite</c>); other files are kept.</summary>
     public bool Overwrite { get; init; }
 
+    /// <summary>A model-card file (<c>--model-card</c>, JSON or YAML) for the report; replaces the config's <c>model_card:</c>.</summary>
+    public string? ModelCard { get; init; }
+
     /// <summary>Extra runner settings as key=value.</summary>
     public IReadOnlyList<string> RunnerOptions { get; init; } = [];
 

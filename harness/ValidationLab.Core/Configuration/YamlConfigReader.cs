@@ -22,13 +22,14 @@ namespace ValidationLab.Configuration;
 ///   - name: medqa
 ///     data: medqa/test.jsonl
 ///     mode: generate
+/// model_card: model-card.json      # or inline: {intended_use: …, population: …, limitations: …}
 /// </code>
 /// Runner and suite settings other than their name (and a suite's data) are passed on as flat strings; nested
 /// maps are flattened with dots (headers: {X-Trace: 1} becomes headers.X-Trace). Every problem names the line.
 /// </summary>
 internal static class YamlConfigReader
 {
-    private static readonly string[] TopLevelKeys = ["seed", "out", "max_error_rate", "limit", "shard", "runner", "suites", "slices"];
+    private static readonly string[] TopLevelKeys = ["seed", "out", "max_error_rate", "limit", "shard", "runner", "suites", "slices", "model_card"];
 
     public static EvalConfig Read(string path)
     {
@@ -71,6 +72,7 @@ internal static class YamlConfigReader
         RunnerSettings? runner = null;
         List<SuiteSettings>? suites = null;
         Analysis.Slicing.SliceSettings? slices = null;
+        Exporters.ReportModelCard? modelCard = null;
         var lines = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in root.Children)
         {
@@ -103,6 +105,10 @@ internal static class YamlConfigReader
                     // Issue 9: the slicing stage reads its own section (ValidationLab.Analysis.Slicing).
                     slices = Analysis.Slicing.SliceConfigReader.Read(value, path);
                     break;
+                case "model_card":
+                    // For the report only (intended use, population, limitations): inline, or a model-card file's path.
+                    modelCard = ModelCardReader.FromConfig(value, path, baseDir);
+                    break;
                 default:
                     throw new InputException($"unknown key '{key}' (known: {string.Join(", ", TopLevelKeys)})", path, keyNode.Start.Line, key);
             }
@@ -124,6 +130,7 @@ internal static class YamlConfigReader
             Suites = suites,
             Run = new RunContext { Seed = seed, OutDirectory = outDir, MaxErrorRate = maxErrorRate, Limit = limit, Shard = shard },
             Slices = slices,
+            ModelCard = modelCard,
             Origin = path,
             KeyLines = lines,
         };

@@ -21,6 +21,21 @@ public static class RunWriter
     /// </summary>
     public static IReadOnlyList<string> RunFiles { get; } = ["config.yaml", "items.csv", "items.jsonl", "report.html", "results.json"];
 
+    /// <summary>The model card a run writes when it was given one (config model_card: or --model-card).</summary>
+    public const string ModelCardFile = "model-card.json";
+
+    /// <summary>
+    /// Evidence that later commands add to a run folder (compare, gate, signoff, report --pdf). It describes the run
+    /// it was made for, so a run written over that folder with <c>--overwrite</c> must not sit beside it; nor may it be
+    /// deleted (sign-offs are signatures, and the store's chain refers to them). It is moved, unchanged, into
+    /// <see cref="SupersededFolder"/>/&lt;earlier run id&gt;/. A model-card.json is moved only when the new run writes its own.
+    /// </summary>
+    public static IReadOnlyList<string> EvidenceFiles { get; } =
+        ["comparison.json", "gate.json", "gate.junit.xml", "gate.md", "gate-history.jsonl", "signoffs.jsonl", "report.pdf"];
+
+    /// <summary>Where <see cref="EvidenceFiles"/> of an earlier run go when a run is written over its folder.</summary>
+    public const string SupersededFolder = "superseded";
+
     private const string TempPrefix = ".validationlab-tmp-";
 
     /// <summary>
@@ -58,7 +73,12 @@ public static class RunWriter
         }
     }
 
-    public static async Task WriteAsync(string outDir, RunResult run, IReadOnlyList<ItemResult> items, IEnumerable<IRunExporter> extra, CancellationToken cancellationToken)
+    public static Task WriteAsync(string outDir, RunResult run, IReadOnlyList<ItemResult> items, IEnumerable<IRunExporter> extra, CancellationToken cancellationToken) =>
+        WriteAsync(outDir, run, items, extra, note: null, cancellationToken);
+
+    /// <summary>Write the run; <paramref name="note"/> hears about evidence of an earlier run moved aside.</summary>
+    public static async Task WriteAsync(string outDir, RunResult run, IReadOnlyList<ItemResult> items, IEnumerable<IRunExporter> extra,
+        Action<string>? note, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         outDir = Path.GetFullPath(outDir);
@@ -91,7 +111,12 @@ public static class RunWriter
                 return;
             }
 
-            // Files of an earlier run that this one does not write would describe another run: remove them.
+            // Evidence made for the earlier run (comparison, gate verdict, sign-offs) would seem to describe this one:
+            // move it aside, never delete it.
+            MoveEvidenceAside(outDir, written, note);
+
+            // Run files of an earlier run that this one does not write would describe another run: remove them (they
+            // are derived; the earlier run's record and answers are in the store).
             foreach (var stale in RunFiles.Except(written, StringComparer.Ordinal))
             {
                 File.Delete(Path.Combine(outDir, stale));
@@ -109,6 +134,56 @@ public static class RunWriter
                 Directory.Delete(temp, recursive: true);
             }
         }
+    }
+
+    private static void MoveEvidenceAside(string outDir, IReadOnlyList<string> written, Action<string>? note)
+    {
+        var stale = EvidenceFiles.Where(f => File.Exists(Path.Combine(outDir, f))).ToList();
+        if (written.Contains(ModelCardFile, StringComparer.Ordinal) && File.Exists(Path.Combine(outDir, ModelCardFile)))
+        {
+            stale.Add(ModelCardFile);
+        }
+
+        if (stale.Count == 0)
+        {
+            return;
+        }
+
+        string earlier = EarlierRunId(outDir);
+        string target = Path.Combine(outDir, SupersededFolder, earlier);
+        for (int n = 2; Directory.Exists(target); n++)
+        {
+            target = Path.Combine(outDir, SupersededFolder, earlier + "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Directory.CreateDirectory(target);
+        foreach (var name in stale)
+        {
+            File.Move(Path.Combine(outDir, name), Path.Combine(target, name));
+        }
+
+        note?.Invoke($"{string.Join(", ", stale)} described the earlier run {earlier} in this folder; moved unchanged to "
+            + $"{Path.GetRelativePath(outDir, target).Replace('\\', '/')}/ (compare, gate and sign off again for this run).");
+    }
+
+    /// <summary>The run id in the folder's results.json before it is replaced, or "earlier-run" when it cannot be read.</summary>
+    private static string EarlierRunId(string outDir)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(outDir, "results.json")));
+            if (doc.RootElement.TryGetProperty("manifest", out var manifest) && manifest.TryGetProperty("run_id", out var id)
+                && id.GetString() is { Length: > 0 } runId && runId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                return runId;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            // No readable results.json: the evidence is still moved, under a generic name.
+        }
+
+        return "earlier-run";
     }
 
     private static void ProbeWritable(string folder, string outDir)

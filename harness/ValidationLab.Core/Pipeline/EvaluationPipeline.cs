@@ -215,7 +215,7 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
 
         // 6. Write everything to a temporary folder, then move it into place.
         progress.Phase("writing results");
-        await RunWriter.WriteAsync(outDir, result, items, [new ConfigYamlExporter(config.EffectiveYaml), .. options.Exporters], cancellationToken).ConfigureAwait(false);
+        await RunWriter.WriteAsync(outDir, result, items, [new ConfigYamlExporter(config.EffectiveYaml), .. options.Exporters], progress.Warning, cancellationToken).ConfigureAwait(false);
         return new RunOutcome(result, items, outDir, failure);
     }
 

@@ -5,9 +5,9 @@ using ValidationLab.Results;
 namespace ValidationLab.Reports.Html.Sections;
 
 /// <summary>
-/// The item browser for clinical reviewers. Items travel as one compact JSON data block (one array per item) that
-/// the page's script parses once and draws a page at a time with DOM text nodes, so a 50,000-item run opens as
-/// quickly as a small one. Filters: suite, outcome, stratum (the slice fields), flipped against the production run
+/// The item browser for clinical reviewers. The filters read a small JSON index of every item; the items' text travels
+/// compressed in chunks (<see cref="ItemPayload"/>) that the page's script inflates only for the page on screen and
+/// draws with DOM text nodes, so a 50,000-item run opens about as quickly as a small one. Filters: suite, outcome, stratum (the slice fields), flipped against the production run
 /// (when a comparison is present) and free text. Each item opens to the question, the model's output verbatim, the
 /// extracted answer, the gold answer and why it was scored so.
 /// </summary>
@@ -16,6 +16,7 @@ internal static class ItemsBlock
     public const string Anchor = "items";
     public const string DataId = "items-data";
     public const string IndexId = "items-index";
+    public const string RestId = "items-rest";
 
     /// <summary>In a suite's section: how many items it has and a link that opens the browser on that suite.</summary>
     public static void WriteSuiteLink(HtmlWriter html, SuiteView suite, int suiteIndex)
@@ -45,7 +46,13 @@ internal static class ItemsBlock
         [
             ("i", "Incorrect (incl. unparseable)"), ("c", "Correct"), ("u", "Unparseable"), ("e", "Errored"), ("s", "Scored (no right or wrong)"),
         ]);
-        Select(html, "f-stratum", "Stratum / slice", Strata(model).Select(s => (s, s)));
+        Select(html, "f-stratum", "Stratum", Strata(model).Select(s => (s, s)));
+        List<SliceGroupItems> slices = SliceGroupItems.Find(model);
+        if (slices.Count > 0)
+        {
+            Select(html, "f-slice", "Slice group", slices.Select((g, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), g.Label + " (" + MetricText.Count(g.Items.Count) + ")")));
+        }
+
         if (model.Evidence.Comparison is not null)
         {
             Select(html, "f-flip", "Against production", [("1", "Flipped (correct in one run only)"), ("0", "Not flipped")]);
@@ -61,14 +68,25 @@ internal static class ItemsBlock
         html.Close("div").Line();
         html.Open("div", ("id", "item-rows"), ("class", "rows")).Close("div").Line();
 
-        html.Open("script", ("type", "application/json"), ("id", DataId));
-        // Straight into the page: at 50,000 items the block is tens of megabytes, not worth copying.
-        WriteData(html.TrustedBuffer, model, cancellationToken);
-        html.Close("script").Line();
         html.Open("script", ("type", "application/json"), ("id", IndexId));
-        WriteIndex(html.TrustedBuffer, model, cancellationToken);
+        WriteIndex(html.TrustedBuffer, model, slices, cancellationToken);
+        html.Close("script").Line();
+        html.Open("script", ("type", "application/octet-stream"), ("id", DataId), ("data-chunk", ItemPayload.ChunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        ItemPayload.Write(html.TrustedBuffer, model, 0, ItemPayload.FirstChunks, cancellationToken);
         html.Close("script").Line();
         html.Close("section").Line();
+    }
+
+    /// <summary>
+    /// The rest of the items' text, written after the page's script (the end of the body): the page is drawn and
+    /// usable while these bytes, most of a large report, are still being read.
+    /// </summary>
+    public static void WriteRest(HtmlWriter html, ReportModel model, CancellationToken cancellationToken)
+    {
+        html.Open("script", ("type", "application/octet-stream"), ("id", RestId));
+        // Straight into the page: the block is large, not worth copying.
+        ItemPayload.Write(html.TrustedBuffer, model, ItemPayload.FirstChunks, int.MaxValue, cancellationToken);
+        html.Close("script").Line();
     }
 
     private static void Select(HtmlWriter html, string id, string label, IEnumerable<(string Value, string Text)> options)
@@ -102,10 +120,24 @@ internal static class ItemsBlock
 
     /// <summary>
     /// What the filters need, small enough to parse at once at any size: {"strata":[names],"rows":[[suite, outcome,
-    /// flipped, [stratum indices]], …]}. The item texts (the data block) are parsed a page at a time.
+    /// flipped, [stratum indices], [slice group indices]], …]}. The item texts (the data block) are inflated a chunk at a time.
     /// </summary>
-    internal static void WriteIndex(StringBuilder sb, ReportModel model, CancellationToken cancellationToken)
+    internal static void WriteIndex(StringBuilder sb, ReportModel model, IReadOnlyList<SliceGroupItems> slices, CancellationToken cancellationToken)
     {
+        var inSlices = new Dictionary<int, List<int>>();
+        for (int g = 0; g < slices.Count; g++)
+        {
+            foreach (int item in slices[g].Items)
+            {
+                if (!inSlices.TryGetValue(item, out List<int>? list))
+                {
+                    inSlices[item] = list = [];
+                }
+
+                list.Add(g);
+            }
+        }
+
         SortedSet<string> strata = Strata(model);
         var position = new Dictionary<string, int>(StringComparer.Ordinal);
         sb.Append("{\"strata\":[");
@@ -123,6 +155,7 @@ internal static class ItemsBlock
         sb.Append("],\"rows\":[");
         IReadOnlySet<string>? flipped = model.Evidence.Comparison?.FlippedItems;
         bool first = true;
+        int at = 0;
         for (int s = 0; s < model.Suites.Count; s++)
         {
             SuiteView suite = model.Suites[s];
@@ -139,6 +172,12 @@ internal static class ItemsBlock
                     firstStratum = false;
                 }
 
+                sb.Append("],[");
+                if (inSlices.TryGetValue(at++, out List<int>? groups))
+                {
+                    sb.AppendJoin(',', groups);
+                }
+
                 sb.Append("]]");
             }
         }
@@ -147,70 +186,43 @@ internal static class ItemsBlock
     }
 
     /// <summary>
-    /// One item per line (so the page can parse just the lines it shows):
-    /// {"fields":[…],"items":[\n[suite, id, outcome, question, output, answer, gold, why, error, strata, flipped, details], …]}.
-    /// Arrays rather than objects: the field names would otherwise be repeated 50,000 times.
+    /// One item as an array (field names would otherwise be repeated 50,000 times):
+    /// [suite, id, outcome, question, output, answer, gold, why, error, strata, flipped, details].
     /// </summary>
-    internal static void WriteData(StringBuilder sb, ReportModel model, CancellationToken cancellationToken)
+    internal static void WriteItem(StringBuilder sb, int suite, ItemResult item, bool? flipped)
     {
-        sb.Append("{\"fields\":[\"suite\",\"id\",\"outcome\",\"question\",\"output\",\"answer\",\"gold\",\"why\",\"error\",\"strata\",\"flipped\",\"details\"],\"items\":[\n");
-        IReadOnlySet<string>? flipped = model.Evidence.Comparison?.FlippedItems;
-        bool first = true;
-        for (int s = 0; s < model.Suites.Count; s++)
+        sb.Append('[').Append(suite).Append(',');
+        JsonData.String(sb, item.ItemId);
+        sb.Append(',');
+        JsonData.String(sb, Key(item));
+        sb.Append(',');
+        JsonData.String(sb, item.Input);
+        sb.Append(',');
+        JsonData.String(sb, item.Response);
+        sb.Append(',');
+        JsonData.String(sb, item.Prediction);
+        sb.Append(',');
+        JsonData.String(sb, item.Gold);
+        sb.Append(',');
+        JsonData.String(sb, Why(item));
+        sb.Append(',');
+        JsonData.String(sb, string.IsNullOrEmpty(item.Error) ? null : item.Error);
+        sb.Append(",[");
+        bool firstStratum = true;
+        foreach ((string field, string value) in item.Strata.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            SuiteView suite = model.Suites[s];
-            for (int i = 0; i < suite.Items.Count; i++)
+            if (!firstStratum)
             {
-                if ((i & 1023) == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                ItemResult item = suite.Items[i];
-                if (!first)
-                {
-                    sb.Append(",\n");
-                }
-
-                first = false;
-                sb.Append('[').Append(s).Append(',');
-                JsonData.String(sb, item.ItemId);
                 sb.Append(',');
-                JsonData.String(sb, Key(item));
-                sb.Append(',');
-                JsonData.String(sb, item.Input);
-                sb.Append(',');
-                JsonData.String(sb, item.Response);
-                sb.Append(',');
-                JsonData.String(sb, item.Prediction);
-                sb.Append(',');
-                JsonData.String(sb, item.Gold);
-                sb.Append(',');
-                JsonData.String(sb, Why(item));
-                sb.Append(',');
-                JsonData.String(sb, string.IsNullOrEmpty(item.Error) ? null : item.Error);
-                sb.Append(",[");
-                bool firstStratum = true;
-                foreach ((string field, string value) in item.Strata.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    if (!firstStratum)
-                    {
-                        sb.Append(',');
-                    }
-
-                    firstStratum = false;
-                    JsonData.String(sb, field + " = " + value);
-                }
-
-                sb.Append("],");
-                sb.Append(flipped is null ? "null" : flipped.Contains(suite.Name + "/" + item.ItemId) ? "1" : "0");
-                sb.Append(',');
-                JsonData.String(sb, Details(item));
-                sb.Append(']');
             }
+
+            firstStratum = false;
+            JsonData.String(sb, field + " = " + value);
         }
 
-        sb.Append("\n]}");
+        sb.Append("],").Append(flipped switch { null => "null", true => "1", false => "0" }).Append(',');
+        JsonData.String(sb, Details(item));
+        sb.Append(']');
     }
 
     // Outcome keys: i = incorrect, u = unparseable (counted incorrect), e = errored, c = correct, s = scored.

@@ -26,7 +26,7 @@ internal sealed class ModelCardSection : IReportSection
         html.Close("dl").Line();
         if (card is null)
         {
-            html.Element("p", "No model card was given for this run (docs/report.md: model-card.json in the run folder).", "muted small").Line();
+            html.Element("p", "No model card was given for this run (docs/report.md: model_card: in the run config, run --model-card FILE, or model-card.json in the run folder).", "muted small").Line();
         }
 
         html.Element("h3", "Key metrics (CHAI applied model card, KeyMetrics)").Line();

@@ -43,6 +43,8 @@ internal static class SlicesBlock
             {
                 WriteFamily(html, report, familyName, family, metric, familyAnchor + "-" + MetricIndex(family, metric));
             }
+
+            FairnessBlock.Write(html, report, familyName, family, familyAnchor + "-fairness");
         }
     }
 

@@ -49,6 +49,12 @@ public sealed class SvgBarChart
 
     public double Height { get; init; } = 240;
 
+    /// <summary>Optional x-axis title, drawn below the category labels (the chart grows by a line).</summary>
+    public string? XLabel { get; init; }
+
+    /// <summary>Optional y-axis title, drawn vertically left of the tick labels.</summary>
+    public string? YLabel { get; init; }
+
     /// <summary>Render the chart as an &lt;svg&gt; element.</summary>
     public string Render()
     {
@@ -65,10 +71,12 @@ public sealed class SvgBarChart
         double plotHeight = Height - MarginTop - MarginBottom;
         AxisScale scale = AxisScale.For(DataMax(), YMax, WholeNumbers);
 
+        double totalHeight = Height + (XLabel is null ? 0 : 16);
+
         var sb = new StringBuilder(2048);
         sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 ")
-            .Append(N(width)).Append(' ').Append(N(Height)).Append("\" width=\"").Append(N(width))
-            .Append("\" height=\"").Append(N(Height)).Append("\">");
+            .Append(N(width)).Append(' ').Append(N(totalHeight)).Append("\" width=\"").Append(N(width))
+            .Append("\" height=\"").Append(N(totalHeight)).Append("\">");
         sb.Append("<title>").Append(HtmlText.Encode(Title)).Append("</title>");
         if (!string.IsNullOrEmpty(Description))
         {
@@ -76,6 +84,7 @@ public sealed class SvgBarChart
         }
 
         sb.Append('\n');
+        AppendAxisTitles(sb, plotWidth, plotHeight, totalHeight);
         AppendAxis(sb, scale, plotWidth, plotHeight);
         AppendLegend(sb);
         for (int c = 0; c < Categories.Count; c++)
@@ -123,6 +132,22 @@ public sealed class SvgBarChart
             sb.Append("<text x=\"").Append(N(left - 6)).Append("\" y=\"").Append(N(y + 4))
                 .Append("\" text-anchor=\"end\" font-size=\"11\" fill=\"#444\">").Append(HtmlText.Encode(FormatValue(value)))
                 .Append("</text>\n");
+        }
+    }
+
+    private void AppendAxisTitles(StringBuilder sb, double plotWidth, double plotHeight, double totalHeight)
+    {
+        if (XLabel is not null)
+        {
+            sb.Append("<text class=\"x-label\" x=\"").Append(N(MarginLeft + plotWidth / 2)).Append("\" y=\"").Append(N(totalHeight - 4))
+                .Append("\" text-anchor=\"middle\" font-size=\"12\" fill=\"#222\">").Append(HtmlText.Encode(XLabel)).Append("</text>\n");
+        }
+
+        if (YLabel is not null)
+        {
+            double y = MarginTop + plotHeight / 2;
+            sb.Append("<text class=\"y-label\" x=\"11\" y=\"").Append(N(y)).Append("\" transform=\"rotate(-90 11 ").Append(N(y))
+                .Append(")\" text-anchor=\"middle\" font-size=\"12\" fill=\"#222\">").Append(HtmlText.Encode(YLabel)).Append("</text>\n");
         }
     }
 
