@@ -31,6 +31,7 @@ internal sealed class SuiteSection(SuiteView suite) : IReportSection
                 DistributionBlock.Write(html, suite.Anchor, result);
                 BreakdownBlock.Write(html, suite.Anchor, result, suite.HeadlineMetric);
                 CurvesBlock.Write(html, suite);
+                TrendBlock.Write(html, suite, model.Run, model.Evidence.History);
                 SlicesBlock.Write(html, suite, model.Run.Slices);
             }
         }
