@@ -22,7 +22,7 @@ public sealed class EndpointWorkloads : IDisposable
     private readonly Uri _chatUri;
     private readonly OpenAIRunner _runner;
     private readonly CachingModelRunner _cached;
-    private readonly RunStore _store;
+    private readonly IRunStore _store;
     private readonly string _storeDir;
     private readonly GenerateRequest[] _requests;
     private readonly ChatCompletionRequest[] _bareRequests;
@@ -69,8 +69,8 @@ public sealed class EndpointWorkloads : IDisposable
             "bench", r.Messages.Select(m => new ChatCompletionMessage(m.Role, m.Content)).ToArray(), r.Decoding.Temperature, r.Decoding.MaxTokens, 0, false)).ToArray();
 
         _storeDir = Path.Combine(Path.GetTempPath(), "vl-bench-" + Guid.NewGuid().ToString("N"));
-        _store = RunStore.Open(Path.Combine(_storeDir, "store.db"));
-        _cached = new CachingModelRunner(new OpenAIRunnerFactory().Create(settings), _store);
+        _store = StoreFactory.Open(Path.Combine(_storeDir, "store.db"));
+        _cached = new CachingModelRunner(new OpenAIRunnerFactory().Create(settings), _store.Responses);
 
         // The hit workload asks the prompts of _requests: store their answers once.
         CacheHitsAsync().GetAwaiter().GetResult();

@@ -5,9 +5,9 @@ using ValidationLab.Runners;
 namespace ValidationLab.Store;
 
 /// <summary>
-/// Serves answers from the <see cref="RunStore"/> response cache and stores each successful answer of the inner
-/// runner the moment it arrives: an answer is returned only once it is committed (group commit, see
-/// <see cref="RunStore"/>), so a crash never loses an answer that was paid for and handed out. Identical requests in
+/// Serves answers from a <see cref="IResponseCache"/> and stores each successful answer of the inner
+/// runner the moment it arrives: an answer is returned only once it is committed (returned ⇒ durable, see
+/// <see cref="IResponseCache.PutResponseAsync"/>), so a crash never loses an answer that was paid for and handed out. Identical requests in
 /// flight at the same time are sent once. Errors pass through uncached. When built with a run id, every answer used
 /// is linked to that run (for resume progress and the registry): a fresh answer in the same transaction as the answer,
 /// a cached one without waiting for its commit (a link lost to a crash costs no request: the answer stays cached).
@@ -16,13 +16,13 @@ namespace ValidationLab.Store;
 public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
 {
     private readonly IModelRunner _inner;
-    private readonly RunStore _store;
+    private readonly IResponseCache _store;
     private readonly string? _runId;
     private readonly ConcurrentDictionary<string, Task<ModelResponse?>> _inFlight = new(StringComparer.Ordinal);
     private long _hits;
     private long _misses;
 
-    public CachingModelRunner(IModelRunner inner, RunStore store, string? runId = null)
+    public CachingModelRunner(IModelRunner inner, IResponseCache store, string? runId = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(store);
@@ -54,7 +54,7 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
     {
         ArgumentNullException.ThrowIfNull(plan);
         var identity = Identity;
-        var misses = plan.Where(r => !_store.Contains(RunStore.CacheKey(identity, r))).ToList();
+        var misses = plan.Where(r => !_store.Contains(CacheKeys.CacheKey(identity, r))).ToList();
         return _inner.PrepareAsync(misses, cancellationToken);
     }
 
@@ -62,7 +62,7 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
     public async Task<ModelResponse> ExecuteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (key, requestHash) = RunStore.Keys(Identity, request);
+        var (key, requestHash) = CacheKeys.Compute(Identity, request);
 
         // Register first, then look up once as the only request in flight for this key: nothing else can store its
         // answer between the lookup and the send (one lookup per miss, not two).

@@ -12,12 +12,12 @@ public sealed partial class RunStore
         using var read = connection.CreateCommand();
         read.CommandText = "PRAGMA user_version";
         var version = Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
-        if (version > SchemaVersion)
+        if (version > CodeSchemaVersion)
         {
-            throw new InputException($"the run store has schema version {version}; this ValidationLab reads up to {SchemaVersion} (upgrade ValidationLab or use another --store)", path);
+            throw new InputException($"the run store has schema version {version}; this ValidationLab reads up to {CodeSchemaVersion} (upgrade ValidationLab or use another --store)", path);
         }
 
-        if (version == SchemaVersion)
+        if (version == CodeSchemaVersion)
         {
             return;
         }
@@ -68,7 +68,7 @@ public sealed partial class RunStore
         cmd.ExecuteNonQuery();
 
         // Version 2: the append-only sign-off table (RunStore.Signoffs.cs).
-        cmd.CommandText = SignoffsDdl + $"PRAGMA user_version = {SchemaVersion};";
+        cmd.CommandText = SignoffsDdl + $"PRAGMA user_version = {CodeSchemaVersion};";
         cmd.ExecuteNonQuery();
         tx.Commit();
     }

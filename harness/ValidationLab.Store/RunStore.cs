@@ -16,10 +16,10 @@ namespace ValidationLab.Store;
 /// Reads (cache lookups) use a second connection (WAL: readers never wait for the writer). Thread-safe.
 /// </para>
 /// </summary>
-public sealed partial class RunStore : IDisposable
+public sealed partial class RunStore : IRunStore, IResponseCache, IRunRegistry
 {
     /// <summary>The schema this code writes (SQLite <c>user_version</c>); older stores are migrated on open.</summary>
-    public const int SchemaVersion = 2;
+    private const int CodeSchemaVersion = StoreSchema.Current;
 
     private readonly SqliteConnection _connection;
     private readonly SqliteConnection _readConnection;
@@ -66,8 +66,17 @@ public sealed partial class RunStore : IDisposable
     /// <summary>The store file.</summary>
     public string FilePath { get; }
 
-    /// <summary><c>.validationlab/store.db</c> under <paramref name="workingDirectory"/>.</summary>
-    public static string DefaultPath(string workingDirectory) => Path.Combine(workingDirectory, ".validationlab", "store.db");
+    /// <inheritdoc />
+    public IResponseCache Responses => this;
+
+    /// <inheritdoc />
+    public IRunRegistry Registry => this;
+
+    /// <inheritdoc />
+    public string Description => FilePath;
+
+    /// <inheritdoc />
+    public int SchemaVersion => CodeSchemaVersion;
 
     /// <summary>Opens (creating or migrating) the store at <paramref name="path"/>.</summary>
     public static RunStore Open(string path)

@@ -56,7 +56,7 @@ public sealed class GroupCommitTests : IDisposable
         await Parallel.ForAsync(0, n, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
         {
             var request = Request(i);
-            var (key, hash) = RunStore.Keys(Identity, request);
+            var (key, hash) = CacheKeys.Compute(Identity, request);
             await store.PutResponseAsync(key, hash, Identity, request, Answer(i), runId, CancellationToken.None);
 
             // Readable at once (by the read connection) once the put completed.
@@ -72,7 +72,7 @@ public sealed class GroupCommitTests : IDisposable
         Assert.Equal(n, reopened.CountAnswered(runId));
         for (var i = 0; i < n; i++)
         {
-            Assert.True(reopened.TryGetResponse(RunStore.CacheKey(Identity, Request(i)), Request(i), out var back));
+            Assert.True(reopened.TryGetResponse(CacheKeys.CacheKey(Identity, Request(i)), Request(i), out var back));
             Assert.Equal("answer " + i, back.Text);
             Assert.Equal(i, back.LatencyMs);
         }
@@ -83,8 +83,8 @@ public sealed class GroupCommitTests : IDisposable
     {
         using var store = RunStore.Open(StorePath);
         var request = Request(1);
-        var (key, hash) = RunStore.Keys(Identity, request);
-        Assert.Equal(RunStore.CacheKey(Identity, request), key);
+        var (key, hash) = CacheKeys.Compute(Identity, request);
+        Assert.Equal(CacheKeys.CacheKey(Identity, request), key);
 
         // The key scheme of existing stores: SHA-256 of the identity and the canonical request joined by NULs.
         Assert.Equal(
@@ -93,7 +93,7 @@ public sealed class GroupCommitTests : IDisposable
         var noSource = Identity with { Source = null };
         Assert.Equal(
             RequestHasher.Sha256Hex(string.Join('\0', "validationlab-cache/1", "openai", "m", "", "f", RequestHasher.CanonicalJson(request))),
-            RunStore.CacheKey(noSource, request));
+            CacheKeys.CacheKey(noSource, request));
         Assert.Equal(RequestHasher.Hash(request), hash);
         await store.PutResponseAsync(key, hash, Identity, request, Answer(1), null, CancellationToken.None);
         using var connection = new SqliteConnection($"Data Source={StorePath};Pooling=False");
@@ -107,7 +107,7 @@ public sealed class GroupCommitTests : IDisposable
     public async Task A_failing_row_fails_only_its_own_put()
     {
         using var store = RunStore.Open(StorePath);
-        var poisoned = RunStore.CacheKey(Identity, Request(7));
+        var poisoned = CacheKeys.CacheKey(Identity, Request(7));
         using (var connection = new SqliteConnection($"Data Source={StorePath};Pooling=False"))
         {
             connection.Open();
@@ -120,7 +120,7 @@ public sealed class GroupCommitTests : IDisposable
         var puts = Enumerable.Range(0, 50).Select(i =>
         {
             var request = Request(i);
-            var (key, hash) = RunStore.Keys(Identity, request);
+            var (key, hash) = CacheKeys.Compute(Identity, request);
             return store.PutResponseAsync(key, hash, Identity, request, Answer(i), null, CancellationToken.None);
         }).ToArray();
 
@@ -131,7 +131,7 @@ public sealed class GroupCommitTests : IDisposable
             if (i != 7)
             {
                 await puts[i];
-                Assert.True(store.Contains(RunStore.CacheKey(Identity, Request(i))), $"answer {i} lost");
+                Assert.True(store.Contains(CacheKeys.CacheKey(Identity, Request(i))), $"answer {i} lost");
             }
         }
 
@@ -139,7 +139,7 @@ public sealed class GroupCommitTests : IDisposable
         Assert.Equal(49, store.CachedResponseCount);
 
         // The writer survives: later puts still commit.
-        store.PutResponse(RunStore.CacheKey(Identity, Request(100)), Identity, Request(100), Answer(100));
+        store.PutResponse(CacheKeys.CacheKey(Identity, Request(100)), Identity, Request(100), Answer(100));
         Assert.Equal(50, store.CachedResponseCount);
     }
 
@@ -161,7 +161,7 @@ public sealed class GroupCommitTests : IDisposable
         var puts = Enumerable.Range(0, 20).Select(i =>
         {
             var request = Request(i);
-            var (key, hash) = RunStore.Keys(Identity, request);
+            var (key, hash) = CacheKeys.Compute(Identity, request);
             return store.PutResponseAsync(key, hash, Identity, request, Answer(i), null, i == 3 ? cancelled.Token : CancellationToken.None);
         }).ToArray();
 
@@ -189,7 +189,7 @@ public sealed class GroupCommitTests : IDisposable
         var puts = Enumerable.Range(0, 200).Select(i =>
         {
             var request = Request(i);
-            var (key, hash) = RunStore.Keys(Identity, request);
+            var (key, hash) = CacheKeys.Compute(Identity, request);
             return store.PutResponseAsync(key, hash, Identity, request, Answer(i), null, CancellationToken.None);
         }).ToArray();
         store.Dispose();
@@ -206,21 +206,21 @@ public sealed class GroupCommitTests : IDisposable
     {
         using var store = RunStore.Open(StorePath);
         var seed = Request(-1);
-        store.PutResponse(RunStore.CacheKey(Identity, seed), Identity, seed, Answer(-1));
+        store.PutResponse(CacheKeys.CacheKey(Identity, seed), Identity, seed, Answer(-1));
         using var stop = new CancellationTokenSource();
         var reads = 0L;
         var readers = Enumerable.Range(0, 4).Select(r => Task.Run(() =>
         {
             for (var k = 0; k < 100_000 && !stop.IsCancellationRequested; k++)
             {
-                Assert.True(store.TryGetResponse(RunStore.CacheKey(Identity, seed), seed, out _));
+                Assert.True(store.TryGetResponse(CacheKeys.CacheKey(Identity, seed), seed, out _));
                 Interlocked.Increment(ref reads);
             }
         })).ToArray();
         await Parallel.ForAsync(0, 300, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
             var request = Request(i);
-            var (key, hash) = RunStore.Keys(Identity, request);
+            var (key, hash) = CacheKeys.Compute(Identity, request);
             await store.PutResponseAsync(key, hash, Identity, request, Answer(i), null, CancellationToken.None);
         });
         await stop.CancelAsync();

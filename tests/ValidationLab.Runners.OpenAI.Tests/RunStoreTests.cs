@@ -199,7 +199,7 @@ public sealed class RunStoreTests : IDisposable
             }
 
             storedBeforeCrash = first.CachedResponseCount;
-            storedItems = plan.Where(r => first.Contains(RunStore.CacheKey(runner.Identity, r))).Select(r => r.ItemId).ToHashSet();
+            storedItems = plan.Where(r => first.Contains(CacheKeys.CacheKey(runner.Identity, r))).Select(r => r.ItemId).ToHashSet();
             foreach (var file in Directory.GetFiles(Path.GetDirectoryName(StorePath)!))
             {
                 File.Copy(file, Path.Combine(crashDir, Path.GetFileName(file)));
@@ -330,7 +330,7 @@ public sealed class RunStoreTests : IDisposable
             cmd.CommandText = "PRAGMA journal_mode";
             Assert.Equal("wal", cmd.ExecuteScalar());
             cmd.CommandText = "PRAGMA user_version";
-            Assert.Equal(RunStore.SchemaVersion, Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(StoreSchema.Current, Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
             cmd.CommandText = "PRAGMA user_version = 99";
             cmd.ExecuteNonQuery();
         }
@@ -355,11 +355,11 @@ public sealed class RunStoreTests : IDisposable
             Usage = new TokenUsage(10, 1, 0.0000123m),
             Method = "echo-logprobs",
         };
-        var key = RunStore.CacheKey(identity, request);
+        var key = CacheKeys.CacheKey(identity, request);
         store.PutResponse(key, identity, request, response);
 
         var other = request with { Suite = "t", ItemId = "9", RequestId = "2" };
-        Assert.Equal(key, RunStore.CacheKey(identity, other)); // ids are not content
+        Assert.Equal(key, CacheKeys.CacheKey(identity, other)); // ids are not content
         Assert.True(store.TryGetResponse(key, other, out var back));
         Assert.Equal(("t", "9", "2"), (back.Suite, back.ItemId, back.RequestId));
         Assert.Equal(response.LogLikelihoods, back.LogLikelihoods);
@@ -369,8 +369,8 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal(response.Method, back.Method);
         Assert.Null(back.Text);
 
-        Assert.NotEqual(key, RunStore.CacheKey(identity with { Model = "m2" }, request));
-        Assert.NotEqual(key, RunStore.CacheKey(identity with { Fingerprint = "g" }, request));
-        Assert.NotEqual(key, RunStore.CacheKey(identity with { Source = "http://y/v1" }, request));
+        Assert.NotEqual(key, CacheKeys.CacheKey(identity with { Model = "m2" }, request));
+        Assert.NotEqual(key, CacheKeys.CacheKey(identity with { Fingerprint = "g" }, request));
+        Assert.NotEqual(key, CacheKeys.CacheKey(identity with { Source = "http://y/v1" }, request));
     }
 }

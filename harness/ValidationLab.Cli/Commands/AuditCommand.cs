@@ -27,20 +27,20 @@ internal static class AuditCommand
         verify.SetAction(parse =>
         {
             var console = Terminal.Create(context);
-            var storePath = StorePath(parse.GetValue(store));
-            if (!File.Exists(storePath))
+            var storeSpec = Spec(parse.GetValue(store));
+            if (!storeSpec.Exists)
             {
-                throw new InputException("no run store here (nothing was signed with it); pass --store PATH", storePath);
+                throw new InputException("no run store here (nothing was signed with it); pass --store PATH", storeSpec.Description);
             }
 
             var problems = new List<string>();
             var checkedRecords = 0;
-            using (var runStore = RunStore.Open(storePath))
+            using (var runStore = StoreFactory.Open(storeSpec))
             {
                 if (parse.GetValue(run) is { } dir)
                 {
                     var evidence = RunEvidence.Load(dir);
-                    var trail = Trail.Load(runStore, evidence.RunId, evidence.Directory);
+                    var trail = Trail.Load(runStore.Registry, evidence.RunId, evidence.Directory);
                     problems.AddRange(trail.Problems);
                     checkedRecords += trail.Records.Count;
                     var gatePath = Path.Combine(evidence.Directory, Evidence.Gate);
@@ -60,15 +60,15 @@ internal static class AuditCommand
                 }
                 else
                 {
-                    var runs = runStore.SignedRuns();
+                    var runs = runStore.Registry.SignedRuns();
                     foreach (var runId in runs)
                     {
-                        var records = runStore.ReadSignoffs(runId).Select(Trail.ToRecord).ToList();
+                        var records = runStore.Registry.ReadSignoffs(runId).Select(Trail.ToRecord).ToList();
                         checkedRecords += records.Count;
                         problems.AddRange(AuditTrail.VerifyChain(records, $"store (run {runId})"));
                     }
 
-                    if (parse.GetValue(head) is { } h && !runs.SelectMany(runStore.ReadSignoffs).Any(r => r.RecordHash == h.Trim().ToLowerInvariant()))
+                    if (parse.GetValue(head) is { } h && !runs.SelectMany(runStore.Registry.ReadSignoffs).Any(r => r.RecordHash == h.Trim().ToLowerInvariant()))
                     {
                         problems.Add($"no record with hash {h} is in the store: it was removed");
                     }
@@ -82,25 +82,26 @@ internal static class AuditCommand
 
             if (problems.Count > 0)
             {
-                console.MarkupLine(Markup.Escape($"audit trail NOT intact: {problems.Count} problem(s) in {checkedRecords} record(s) checked ({storePath})"));
+                console.MarkupLine(Markup.Escape($"audit trail NOT intact: {problems.Count} problem(s) in {checkedRecords} record(s) checked ({storeSpec.Description})"));
                 return ExitCodes.EvidenceMismatch;
             }
 
-            console.MarkupLine(Markup.Escape($"audit trail intact: {checkedRecords} record(s) checked ({storePath})"));
+            console.MarkupLine(Markup.Escape($"audit trail intact: {checkedRecords} record(s) checked ({storeSpec.Description})"));
             return ExitCodes.Success;
         });
         var command = new Command("audit", "Check the audit trail: sign-off records and the evidence they bind.") { verify };
         return command;
     }
 
-    internal static string StorePath(string? given) => Path.GetFullPath(given ?? RunStore.DefaultPath(Directory.GetCurrentDirectory()));
+    /// <summary>The store <c>--store</c> names (a file or a PostgreSQL connection string); null: the default file here.</summary>
+    internal static StoreSpec Spec(string? given) => StoreSpec.Parse(given, Directory.GetCurrentDirectory());
 }
 
 /// <summary>A run's sign-off records from the store, checked against themselves and against the run folder's mirror.</summary>
 internal sealed record Trail(IReadOnlyList<SignoffRecord> Records, IReadOnlyList<string> Problems)
 {
     /// <summary>Reads and verifies the run's chain in <paramref name="store"/> (may be null: no store) and in the mirror.</summary>
-    public static Trail Load(RunStore? store, string runId, string runDirectory) =>
+    public static Trail Load(IRunRegistry? store, string runId, string runDirectory) =>
         store?.ReadSignoffsConsistently(runId, rows => From(rows, runId, runDirectory)) ?? From([], runId, runDirectory);
 
     /// <summary>Verifies <paramref name="rows"/> (the store's copy) and the run folder's mirror against each other.</summary>

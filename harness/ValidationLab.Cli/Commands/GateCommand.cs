@@ -57,11 +57,11 @@ internal static class GateCommand
             SignoffState? signoffs = null;
             if (!parse.GetValue(criteriaOnly))
             {
-                var storePath = AuditCommand.StorePath(parse.GetValue(store));
-                using var runStore = File.Exists(storePath) ? RunStore.Open(storePath) : null;
-                var trail = Trail.Load(runStore, evidence.RunId, evidence.Directory);
+                var storeSpec = AuditCommand.Spec(parse.GetValue(store));
+                using var runStore = storeSpec.Exists ? StoreFactory.Open(storeSpec) : null;
+                var trail = Trail.Load(runStore?.Registry, evidence.RunId, evidence.Directory);
                 var problems = runStore is null && File.Exists(Path.Combine(evidence.Directory, Evidence.Signoffs))
-                    ? [$"the run has sign-offs ({Evidence.Signoffs}) but there is no run store at {storePath} to check them against (pass --store)", .. trail.Problems]
+                    ? [$"the run has sign-offs ({Evidence.Signoffs}) but there is no run store at {storeSpec.Description} to check them against (pass --store)", .. trail.Problems]
                     : trail.Problems;
                 signoffs = SignoffEvaluator.Evaluate(evaluation.RequiredRoles, trail.Records, evaluation, digest, problems);
             }

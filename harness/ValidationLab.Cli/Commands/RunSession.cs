@@ -17,7 +17,7 @@ internal sealed record StoreChoice(bool Resume, bool NoCache);
 /// </summary>
 internal sealed class RunSession(EvalConfig config, StoreChoice choice, TextWriter messages) : IDisposable
 {
-    private RunStore? _store;
+    private IRunStore? _store;
     private string? _runId;
 
     /// <summary>The pipeline options with this session's binding.</summary>
@@ -28,7 +28,7 @@ internal sealed class RunSession(EvalConfig config, StoreChoice choice, TextWrit
     {
         if (_store is not null && _runId is not null)
         {
-            _store.FinishRun(_runId);
+            _store.Registry.FinishRun(_runId);
         }
     }
 
@@ -48,14 +48,14 @@ internal sealed class RunSession(EvalConfig config, StoreChoice choice, TextWrit
             return new RunBinding(runner, EvaluationPipeline.NewRunId(DateTimeOffset.UtcNow), false);
         }
 
-        _store = RunStore.Open(config.Run.StorePath ?? RunStore.DefaultPath(Directory.GetCurrentDirectory()));
-        var resumable = _store.FindUnfinishedRun(config.ConfigSha256);
+        _store = StoreFactory.Open(config.Run.StorePath);
+        var resumable = _store.Registry.FindUnfinishedRun(config.ConfigSha256);
         if (choice.Resume && resumable is null)
         {
             messages.WriteLine("note: no unfinished run of this config to resume; starting a new run");
         }
 
-        _runId = _store.BeginRun(config.ConfigSha256, choice.Resume);
-        return new RunBinding(new CachingModelRunner(runner, _store, _runId), _runId, choice.Resume && resumable is not null);
+        _runId = _store.Registry.BeginRun(config.ConfigSha256, choice.Resume);
+        return new RunBinding(new CachingModelRunner(runner, _store.Responses, _runId), _runId, choice.Resume && resumable is not null);
     }
 }

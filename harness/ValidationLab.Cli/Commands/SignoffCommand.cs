@@ -70,12 +70,12 @@ internal static class SignoffCommand
             }
 
             var console = Terminal.Create(context);
-            using var runStore = RunStore.Open(AuditCommand.StorePath(parse.GetValue(store)));
+            using var runStore = StoreFactory.Open(AuditCommand.Spec(parse.GetValue(store)));
             var e = gateFile.Evaluation;
             SignoffRow row;
             try
             {
-                row = runStore.AppendSignoff(evidence.RunId, rows =>
+                row = runStore.Registry.AppendSignoff(evidence.RunId, rows =>
                 {
                     // Checked under the store's write lock, so a concurrent signer is never mistaken for tampering.
                     var trail = Trail.From(rows, evidence.RunId, evidence.Directory);

@@ -70,7 +70,7 @@ public sealed class ConfigLoader(PluginCatalog registry)
             OutDirectory = options.Out is null ? fromFile.OutDirectory : Path.GetFullPath(options.Out),
             MaxErrorRate = options.MaxErrorRate ?? fromFile.MaxErrorRate,
             Limit = options.Limit is { } count ? new RunLimit(count, options.Sample) : fromFile.Limit,
-            StorePath = options.Store is null ? null : Path.GetFullPath(options.Store),
+            StorePath = options.Store, // a file path or a PostgreSQL connection string: resolved by StoreSpec.Parse
             Overwrite = options.Overwrite,
         };
         var config = draft with

@@ -6,21 +6,23 @@ using ValidationLab.Runners;
 
 namespace ValidationLab.Store;
 
-// RunStore: the content-addressed cache key (and the request hash stored beside it), computed without touching the
-// database so callers can key a request before they look it up.
-public sealed partial class RunStore
+/// <summary>
+/// The response cache's content-addressed key (and the request hash stored beside it), computed without touching a
+/// store so callers can key a request before they look it up. The same for every backend.
+/// </summary>
+public static class CacheKeys
 {
     /// <summary>
     /// The cache key: SHA-256 over the runner identity (runner, model, source, fingerprint) and the canonical JSON of
     /// the request content (prompt and decoding parameters; ids excluded).
     /// </summary>
-    public static string CacheKey(RunnerIdentity identity, ModelRequest request) => Keys(identity, request).CacheKey;
+    public static string CacheKey(RunnerIdentity identity, ModelRequest request) => Compute(identity, request).CacheKey;
 
     /// <summary>
     /// <see cref="CacheKey"/> and <see cref="RequestHasher.Hash"/> of the request (stored with the answer), from one
     /// canonical serialization of the request.
     /// </summary>
-    public static (string CacheKey, string RequestHash) Keys(RunnerIdentity identity, ModelRequest request)
+    public static (string CacheKey, string RequestHash) Compute(RunnerIdentity identity, ModelRequest request)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(request);
