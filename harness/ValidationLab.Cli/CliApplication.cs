@@ -30,6 +30,7 @@ public static class CliApplication
         root.Subcommands.Add(SignoffCommand.Create(context));
         root.Subcommands.Add(AuditCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
+        root.Subcommands.Add(RunsCommand.Create(context));
         return root;
     }
 
