@@ -1,3 +1,6 @@
+using ValidationLab.Store.Postgres;
+using ValidationLab.Store.Sqlite;
+
 namespace ValidationLab.Store;
 
 /// <summary>Opens the run store a spec names (see <see cref="StoreSpec"/>): the one place that chooses the backend.</summary>
@@ -17,8 +20,8 @@ public static class StoreFactory
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Kind switch
         {
-            StoreKind.Sqlite => RunStore.Open(spec.FilePath!),
-            StoreKind.Postgres => throw new NotSupportedException("the PostgreSQL backend is not built yet (issue 12, step 3)"),
+            StoreKind.Sqlite => SqliteRunStore.Open(spec.FilePath!),
+            StoreKind.Postgres => PostgresRunStore.Open(spec),
             _ => throw new ArgumentOutOfRangeException(nameof(spec)),
         };
     }

@@ -1,3 +1,5 @@
+using ValidationLab.Errors;
+
 namespace ValidationLab.Store;
 
 /// <summary>
@@ -8,5 +10,9 @@ namespace ValidationLab.Store;
 public static class StoreSchema
 {
     /// <summary>The version this code writes.</summary>
-    public const int Current = 2;
+    public const int Current = 3;
+
+    /// <summary>The refusal of a store written by a newer ValidationLab.</summary>
+    internal static InputException TooNew(int found, string store) =>
+        new($"the run store {store} has schema version {found}; this ValidationLab reads schema versions up to {Current} (upgrade ValidationLab or use another --store)", field: "--store");
 }

@@ -1,12 +1,12 @@
 using Microsoft.Data.Sqlite;
 
-namespace ValidationLab.Store;
+namespace ValidationLab.Store.Sqlite;
 
-// RunStore: the append-only sign-off table (schema version 2). Rows are never updated or deleted by ValidationLab;
+// SqliteRunRegistry: the append-only sign-off table (schema version 2). Rows are never updated or deleted by ValidationLab;
 // triggers refuse it, so an edit needs deliberate SQL (and is then found by `validationlab audit verify`).
-public sealed partial class RunStore
+internal sealed partial class SqliteRunRegistry
 {
-    private const string SignoffsDdl = """
+    internal const string SignoffsDdl = """
         CREATE TABLE IF NOT EXISTS signoffs (
             run_id TEXT NOT NULL,
             seq INTEGER NOT NULL,
@@ -42,12 +42,12 @@ public sealed partial class RunStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         ArgumentNullException.ThrowIfNull(build);
-        lock (_gate)
+        lock (db.Gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using var tx = _connection.BeginTransaction(deferred: false);
+            db.ThrowIfDisposed();
+            using var tx = db.Connection.BeginTransaction(deferred: false);
             var row = build(ReadSignoffsLocked(runId, tx));
-            using var insert = Command("""
+            using var insert = db.Command("""
                 INSERT INTO signoffs (run_id, seq, signed_utc, signer, role, decision, meaning, comment, report_sha256,
                     results_sha256, comparison_sha256, gate_sha256, policy_sha256, prev_hash, record_hash)
                 VALUES ($a, $b, $c, $d, $e, $f, $g, $h, $i, $j, $k, $l, $m, $n, $o)
@@ -69,10 +69,10 @@ public sealed partial class RunStore
     public T ReadSignoffsConsistently<T>(string runId, Func<IReadOnlyList<SignoffRow>, T> read)
     {
         ArgumentNullException.ThrowIfNull(read);
-        lock (_gate)
+        lock (db.Gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using var tx = _connection.BeginTransaction(deferred: false);
+            db.ThrowIfDisposed();
+            using var tx = db.Connection.BeginTransaction(deferred: false);
             var result = read(ReadSignoffsLocked(runId, tx));
             tx.Rollback();
             return result;
@@ -82,9 +82,9 @@ public sealed partial class RunStore
     /// <summary>The run's sign-offs in the order they were appended (SQLite rowid), as stored.</summary>
     public IReadOnlyList<SignoffRow> ReadSignoffs(string runId)
     {
-        lock (_gate)
+        lock (db.Gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            db.ThrowIfDisposed();
             return ReadSignoffsLocked(runId, null);
         }
     }
@@ -92,10 +92,10 @@ public sealed partial class RunStore
     /// <summary>Every run that has a sign-off.</summary>
     public IReadOnlyList<string> SignedRuns()
     {
-        lock (_gate)
+        lock (db.Gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using var cmd = Command("SELECT DISTINCT run_id FROM signoffs ORDER BY run_id", null);
+            db.ThrowIfDisposed();
+            using var cmd = db.Command("SELECT DISTINCT run_id FROM signoffs ORDER BY run_id", null);
             using var r = cmd.ExecuteReader();
             var runs = new List<string>();
             while (r.Read())
@@ -109,7 +109,7 @@ public sealed partial class RunStore
 
     private List<SignoffRow> ReadSignoffsLocked(string runId, SqliteTransaction? tx)
     {
-        using var cmd = Command("""
+        using var cmd = db.Command("""
             SELECT run_id, seq, signed_utc, signer, role, decision, meaning, comment, report_sha256, results_sha256,
                 comparison_sha256, gate_sha256, policy_sha256, prev_hash, record_hash
             FROM signoffs WHERE run_id = $a ORDER BY rowid

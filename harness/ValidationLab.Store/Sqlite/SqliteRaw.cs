@@ -1,15 +1,15 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace ValidationLab.Store;
+namespace ValidationLab.Store.Sqlite;
 
-// RunStore: the raw SQLite statement helpers (prepare, bind, step) behind the hot read and write paths.
-public sealed partial class RunStore
+/// <summary>The raw SQLite statement helpers (prepare, bind, step) behind the cache's hot read and write paths.</summary>
+internal static class SqliteRaw
 {
-    private static bool IsNull(sqlite3_stmt stmt, int column) => raw.sqlite3_column_type(stmt, column) == raw.SQLITE_NULL;
+    public static bool IsNull(sqlite3_stmt stmt, int column) => raw.sqlite3_column_type(stmt, column) == raw.SQLITE_NULL;
 
     /// <summary>Steps a query: true on a row, false when done; throws on an error.</summary>
-    private static bool Row(sqlite3_stmt stmt, SqliteConnection connection)
+    public static bool Row(sqlite3_stmt stmt, SqliteConnection connection)
     {
         var rc = raw.sqlite3_step(stmt);
         if (rc == raw.SQLITE_ROW)
@@ -25,17 +25,17 @@ public sealed partial class RunStore
         return false;
     }
 
-    private static void Check(int rc, SqliteConnection connection) => SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+    public static void Check(int rc, SqliteConnection connection) => SqliteException.ThrowExceptionForRC(rc, connection.Handle);
 
-    private static sqlite3_stmt PrepareRaw(SqliteConnection connection, string sql)
+    public static sqlite3_stmt Prepare(SqliteConnection connection, string sql)
     {
         var rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out var stmt);
         SqliteException.ThrowExceptionForRC(rc, connection.Handle);
         return stmt;
     }
 
-    /// <summary>Binds <paramref name="values"/> (string, byte[], double, int, DBNull) to ?1.. and runs the statement once.</summary>
-    private void Step(sqlite3_stmt stmt, object[] values)
+    /// <summary>Binds <paramref name="values"/> (string, byte[], double, int, long, null) to ?1.. and runs the statement once.</summary>
+    public static void Step(sqlite3_stmt stmt, object?[] values, SqliteConnection connection)
     {
         try
         {
@@ -47,16 +47,17 @@ public sealed partial class RunStore
                     byte[] blob => raw.sqlite3_bind_blob(stmt, i + 1, blob),
                     double real => raw.sqlite3_bind_double(stmt, i + 1, real),
                     int integer => raw.sqlite3_bind_int64(stmt, i + 1, integer),
-                    DBNull => raw.sqlite3_bind_null(stmt, i + 1),
+                    long integer => raw.sqlite3_bind_int64(stmt, i + 1, integer),
+                    null or DBNull => raw.sqlite3_bind_null(stmt, i + 1),
                     var other => throw new InvalidOperationException($"cannot store a {other.GetType().Name}"),
                 };
-                SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+                SqliteException.ThrowExceptionForRC(rc, connection.Handle);
             }
 
             var step = raw.sqlite3_step(stmt);
             if (step != raw.SQLITE_DONE)
             {
-                SqliteException.ThrowExceptionForRC(step, _connection.Handle);
+                SqliteException.ThrowExceptionForRC(step, connection.Handle);
             }
         }
         finally

@@ -1,0 +1,40 @@
+using Npgsql;
+
+namespace ValidationLab.Store.Postgres;
+
+/// <summary>
+/// Turns a lost or refused server into <see cref="StoreUnavailableException"/> naming the store (never the password),
+/// so that a run can stop with a clear message instead of a driver's stack trace.
+/// </summary>
+internal static class PostgresErrors
+{
+    public static T Use<T>(Func<T> action, string description)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            throw new StoreUnavailableException($"the run store {description} is unavailable: {Reason(e)}", e);
+        }
+    }
+
+    /// <summary>The server is gone, unreachable, shutting down or out of connections (not: a bad statement, a constraint).</summary>
+    public static bool IsUnavailable(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exception
+            || p.SqlState.StartsWith("57P", StringComparison.Ordinal) // admin shutdown, crash shutdown, cannot connect now
+            || p.SqlState == "53300", // too many connections
+        NpgsqlException n => n.IsTransient || n.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException,
+        IOException or System.Net.Sockets.SocketException or TimeoutException => true,
+        _ => false,
+    };
+
+    private static string Reason(Exception e) => e switch
+    {
+        PostgresException p => $"{p.SqlState}: {p.MessageText}",
+        { InnerException: { } inner } when inner is IOException or System.Net.Sockets.SocketException or TimeoutException => inner.Message,
+        _ => e.Message,
+    };
+}
