@@ -177,25 +177,41 @@ public abstract class RegistryFlow(RegistryRuns runs) : IDisposable
     {
         var policy = _dir.Write("policy.yaml", Policy);
         Assert.DoesNotContain(runs.Second.RunId, Ids(await ListAsync("--promoted")));
-
-        var byId = await CliRunner.RunAsync("gate", "--run", runs.Second.RunId, "--baseline", runs.Other.RunId, "--policy", policy, "--out", _dir.Combine("gate-id"), "--store", runs.Store);
         var copy = GateRuns.Copy(runs.Second.Folder, _dir, "second-copy");
-        var byFolder = await CliRunner.RunAsync("gate", "--run", copy, "--baseline", runs.Other.Folder, "--policy", policy, "--out", _dir.Combine("gate-folder"), "--store", runs.Store);
 
-        Assert.True(byId.ExitCode == 0, byId.ToString());
-        Assert.True(byFolder.ExitCode == 0, byFolder.ToString());
-        var id = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_dir.Combine("gate-id"), "gate.json")))!;
-        var folder = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_dir.Combine("gate-folder"), "gate.json")))!;
-        Assert.Equal("promotable", id["verdict"]!.GetValue<string>());
-        Assert.Equal(folder["verdict_sha256"]!.GetValue<string>(), id["verdict_sha256"]!.GetValue<string>());
-        Assert.Equal(folder["evaluation"]!.ToJsonString(), id["evaluation"]!.ToJsonString());
-        Assert.Equal("registry:" + runs.Second.RunId, id["run_directory"]!.GetValue<string>());
-        Assert.Contains("run marked promoted", byId.Stdout, StringComparison.Ordinal);
+        // Without a comparison the verdict binds only files that are the same bytes either way: the same digest.
+        var byId = await Gate("gate-id", "--run", runs.Second.RunId);
+        var byFolder = await Gate("gate-folder", "--run", copy);
+        Assert.Equal("promotable", byId["verdict"]!.GetValue<string>());
+        Assert.Equal(byFolder["verdict_sha256"]!.GetValue<string>(), byId["verdict_sha256"]!.GetValue<string>());
+        Assert.Equal(byFolder["evaluation"]!.ToJsonString(), byId["evaluation"]!.ToJsonString());
+        Assert.Equal("registry:" + runs.Second.RunId, byId["run_directory"]!.GetValue<string>());
+
+        // With --baseline the comparison.json names where each run came from (a folder, or registry:ID), so its
+        // SHA-256 differs; every criterion and figure is the same.
+        var withBaselineId = await Gate("gate-id-baseline", "--run", runs.Second.RunId, "--baseline", runs.Other.RunId);
+        var withBaselineFolder = await Gate("gate-folder-baseline", "--run", copy, "--baseline", runs.Other.Folder);
+        foreach (var doc in new[] { withBaselineId, withBaselineFolder })
+        {
+            Assert.NotNull(doc["evaluation"]!["comparison_sha256"]!.GetValue<string>());
+            doc["evaluation"]!.AsObject().Remove("comparison_sha256");
+        }
+
+        Assert.Equal(withBaselineFolder["evaluation"]!.ToJsonString(), withBaselineId["evaluation"]!.ToJsonString());
 
         Assert.Contains(runs.Second.RunId, Ids(await ListAsync("--promoted")));
         Assert.DoesNotContain(runs.Other.RunId, Ids(await ListAsync("--promoted")));
         var shown = JsonNode.Parse((await CliRunner.RunAsync("runs", "show", runs.Second.RunId, "--store", runs.Store, "--json")).Stdout)!;
         Assert.Equal("promotable", shown["gate_verdicts"]!.AsArray()[^1]!["verdict"]!.GetValue<string>());
+    }
+
+    private async Task<JsonNode> Gate(string outName, params string[] args)
+    {
+        var policy = Path.Combine(_dir.Path, "policy.yaml");
+        var result = await CliRunner.RunAsync(["gate", .. args, "--policy", policy, "--out", _dir.Combine(outName), "--store", runs.Store]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Recorded the verdict (run marked promoted)", result.Stdout, StringComparison.Ordinal);
+        return JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_dir.Combine(outName), "gate.json")))!;
     }
 
     public async Task Check_Gate_by_run_id_without_out_is_bad_input_because_the_run_has_no_folder()
