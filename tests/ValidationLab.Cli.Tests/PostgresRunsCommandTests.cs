@@ -5,6 +5,13 @@ namespace ValidationLab.Cli.Tests;
 /// <summary>The registry flow (<see cref="RegistryFlow"/>) on the PostgreSQL server of VALIDATIONLAB_TEST_POSTGRES.</summary>
 public sealed class PostgresRunsCommandTests(PostgresRegistryRuns runs) : RegistryFlow(runs), IClassFixture<PostgresRegistryRuns>
 {
+    /// <summary>A PostgreSQL store is named postgres://user@host:port/database in messages, never with its password.</summary>
+    protected override string StoreName => "postgres://" + Settings.Username + "@" + Settings.Host + ":" + Settings.Port + "/";
+
+    protected override string? Secret => Settings.Password;
+
+    private Npgsql.NpgsqlConnectionStringBuilder Settings => new(runs.Store);
+
     [PostgresFact]
     public Task Runs_list_shows_every_recorded_run_newest_first_and_its_filters_select() => Check_Runs_list_shows_every_recorded_run_newest_first_and_its_filters_select();
 
