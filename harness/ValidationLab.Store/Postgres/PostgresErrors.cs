@@ -27,7 +27,8 @@ internal static class PostgresErrors
             || p.SqlState.StartsWith("57P", StringComparison.Ordinal) // admin shutdown, crash shutdown, cannot connect now
             || p.SqlState == "53300", // too many connections
         NpgsqlException n => n.IsTransient || n.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException,
-        IOException or System.Net.Sockets.SocketException or TimeoutException => true,
+
+        // Not a bare IOException: a caller's callback (the sign-off mirror) may throw one, and it is not the server's.
         _ => false,
     };
 
