@@ -10,6 +10,9 @@ public sealed class HelpTests
     [InlineData("root-help", new[] { "--help" })]
     [InlineData("run-help", new[] { "run", "--help" })]
     [InlineData("compare-help", new[] { "compare", "--help" })]
+    [InlineData("runs-list-help", new[] { "runs", "list", "--help" })]
+    [InlineData("runs-show-help", new[] { "runs", "show", "--help" })]
+    [InlineData("runs-export-help", new[] { "runs", "export", "--help" })]
     public async Task Should_Print_The_Approved_Help(string name, string[] args)
     {
         // Given / When

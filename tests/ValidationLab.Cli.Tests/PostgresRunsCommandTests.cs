@@ -51,7 +51,7 @@ public sealed class PostgresRunsCommandTests(PostgresRegistryRuns runs) : Regist
 public sealed class PostgresRegistryRuns : RegistryRuns
 {
     public PostgresRegistryRuns()
-        : base(Environment.GetEnvironmentVariable(PostgresFactAttribute.Variable) ?? "")
+        : base(Environment.GetEnvironmentVariable(ValidationLab.Testing.TestPostgres.Variable) ?? "")
     {
     }
 }

@@ -27,7 +27,7 @@ internal static class GateCommand
         var baseline = new Option<string?>("--baseline") { Description = "Folder or registry run id of the production run: compare with it (margin from the policy) and write comparison.json." };
         var policy = new Option<string>("--policy") { Description = "Policy file (YAML): criteria and required roles.", Required = true };
         var output = new Option<string?>("--out") { Description = "Folder for gate.json, gate.junit.xml, gate.md, gate-history.jsonl (and comparison.json with --baseline). Default: the run folder." };
-        var store = new Option<string?>("--store") { Description = "Run store holding the sign-offs. Default .validationlab/store.db." };
+        var store = new Option<string?>("--store") { Description = "Run store holding the sign-offs and the run registry (run ids are looked up and the verdict recorded there). Default .validationlab/store.db." };
         var criteriaOnly = new Option<bool>("--criteria-only") { Description = "Judge the criteria only (CI before sign-off): exit 0 when they are met. Not a promotion decision." };
         var overwrite = new Option<bool>("--overwrite") { Description = "With --baseline: replace a comparison.json that holds a different comparison." };
         var command = new Command("gate", "Judge a run against a policy: criteria over results, comparison and slices, and the required sign-offs. Exit 0 promotable, 4 not.")

@@ -41,7 +41,7 @@ public class RegistryRuns : IDisposable
     {
         if (string.IsNullOrWhiteSpace(Store))
         {
-            throw new InvalidOperationException("no store to record the runs in: set VALIDATIONLAB_TEST_POSTGRES (under CI, .ci/run starts the server)");
+            throw new InvalidOperationException(ValidationLab.Testing.TestPostgres.FailureMessage);
         }
 
         var folder = _dir.Combine(name);
