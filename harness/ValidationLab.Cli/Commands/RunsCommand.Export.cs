@@ -78,6 +78,13 @@ internal static partial class RunsCommand
             var run = LoadedRun.Load(parse.GetValue(dir)!);
             var registration = RunRegistrations.FromFolder(run);
             using var opened = Store.StoreFactory.Open(parse.GetValue(store));
+
+            // Recording again replaces the run's facts: keep a promotion a gate already made.
+            if (opened.Registry.GetRunDetail(registration.Run.RunId) is { Facts.Promoted: true })
+            {
+                registration = registration with { Run = registration.Run with { Promoted = true } };
+            }
+
             opened.Registry.RecordResults(registration);
             await context.Out.WriteLineAsync($"Recorded run {run.Result.Manifest.RunId} ({registration.Files.Count} files, {registration.Items.Count} items) in {opened.Description}").ConfigureAwait(false);
             return ExitCodes.Success;

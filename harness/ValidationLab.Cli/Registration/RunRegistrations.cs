@@ -88,12 +88,9 @@ internal static class RunRegistrations
                 break;
             }
 
-            if (registry.GetRunDetail(facts.RunId) is not { } detail)
-            {
-                continue;
-            }
-
-            points.AddRange(detail.Metrics
+            // The metric rows alone when the registry can read them so (both backends can): a run's detail holds its items.
+            var metrics = registry is IRunMetricsReader reader ? reader.ReadMetrics(facts.RunId) : registry.GetRunDetail(facts.RunId)?.Metrics ?? [];
+            points.AddRange(metrics
                 .Where(m => wanted.Contains(m.Suite))
                 .Select(m => new ReportHistoryPoint(facts.RunId, facts.FinishedUtc, m.Suite, m.Metric, m.Value, m.Lower, m.Upper, m.N, MethodOf(m))));
         }
