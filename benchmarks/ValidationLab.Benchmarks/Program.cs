@@ -7,7 +7,8 @@ namespace ValidationLab.Benchmarks;
 /// <c>endpoint-quick [server delay ms] [concurrency]</c> for the interleaved endpoint comparison (immune to the
 /// machine changing speed mid-run); a delay stands in for model time; or <c>slicing-quick [medqa test.jsonl]</c>
 /// for the slicing stage's share of a 50,000-item run's scoring and aggregation; or <c>report-quick [small] [large] [rounds]</c>:
-/// report rendering against JSON, and Chromium opening and filtering the report, large against small.
+/// report rendering against JSON, and Chromium opening and filtering the report, large against small; or
+/// <c>store-quick [items] [rounds]</c>: the PostgreSQL registry's write of a run against a bare COPY of its rows.
 /// </summary>
 public static class Program
 {
@@ -44,6 +45,16 @@ public static class Program
         if (args is ["llama-quick", .. var llamaArgs])
         {
             LlamaQuickCompare.Run(Console.Out, llamaArgs);
+            return;
+        }
+
+        if (args is ["store-quick", .. var storeArgs])
+        {
+            // Issue 12: the PostgreSQL registry's write of a 50,000-item run against a bare binary COPY of the same rows.
+            var connection = Environment.GetEnvironmentVariable("VALIDATIONLAB_TEST_POSTGRES")
+                ?? throw new InvalidOperationException("store-quick needs VALIDATIONLAB_TEST_POSTGRES (eval \"$(bash .ci/postgres.sh start)\")");
+            int Arg(int i, int fallback) => storeArgs.Length > i ? int.Parse(storeArgs[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+            StoreQuickCompare.Run(Console.Out, connection, Arg(0, 50_000), Arg(1, 7));
             return;
         }
 

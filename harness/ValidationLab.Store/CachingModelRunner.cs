@@ -12,6 +12,12 @@ namespace ValidationLab.Store;
 /// is linked to that run (for resume progress and the registry): a fresh answer in the same transaction as the answer,
 /// a cached one without waiting for its commit (a link lost to a crash costs no request: the answer stays cached).
 /// Safe under concurrent calls. Owns (disposes) the inner runner, not the store.
+/// <para>
+/// When the store becomes unavailable mid-run (<see cref="StoreUnavailableException"/>: a PostgreSQL server gone),
+/// the request whose answer could not be stored and every later one fail with the error kind
+/// <see cref="StoreUnavailableKind"/>, and nothing more is sent to the model: an answer that cannot be kept is not
+/// handed out, and <c>--resume</c> asks only what is not stored once the store is back (<see cref="StoreFailure"/>).
+/// </para>
 /// </summary>
 public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
 {
@@ -21,6 +27,10 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
     private readonly ConcurrentDictionary<string, Task<ModelResponse?>> _inFlight = new(StringComparer.Ordinal);
     private long _hits;
     private long _misses;
+    private StoreUnavailableException? _storeFailure;
+
+    /// <summary>The error kind of a request failed because the store is unavailable.</summary>
+    public const string StoreUnavailableKind = "store_unavailable";
 
     public CachingModelRunner(IModelRunner inner, IResponseCache store, string? runId = null)
     {
@@ -49,12 +59,25 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
     /// <summary>Requests passed to the inner runner.</summary>
     public long CacheMisses => Interlocked.Read(ref _misses);
 
+    /// <summary>The first loss of the store during the run, or null: from then on no request is sent.</summary>
+    public StoreUnavailableException? StoreFailure => Volatile.Read(ref _storeFailure);
+
     /// <summary>Passes only the requests the cache cannot answer to the inner runner (so a fully cached plan sends no probe).</summary>
     public ValueTask<IReadOnlyList<string>> PrepareAsync(IReadOnlyList<ModelRequest> plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var identity = Identity;
-        var misses = plan.Where(r => !_store.Contains(CacheKeys.CacheKey(identity, r))).ToList();
+        List<ModelRequest> misses;
+        try
+        {
+            misses = plan.Where(r => !_store.Contains(CacheKeys.CacheKey(identity, r))).ToList();
+        }
+        catch (StoreUnavailableException e)
+        {
+            // Before any model call: the store named by the user cannot be used, and nothing was written.
+            throw new Errors.InputException(e.Message, field: "--store", inner: e);
+        }
+
         return _inner.PrepareAsync(misses, cancellationToken);
     }
 
@@ -62,6 +85,11 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
     public async Task<ModelResponse> ExecuteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (StoreFailure is { } lost)
+        {
+            return Unstored(request, lost);
+        }
+
         var (key, requestHash) = CacheKeys.Compute(Identity, request);
 
         // Register first, then look up once as the only request in flight for this key: nothing else can store its
@@ -79,7 +107,19 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
                 return shared with { Suite = request.Suite, ItemId = request.ItemId, RequestId = request.RequestId };
             }
 
-            return await SendAsync(key, requestHash, request, cancellationToken).ConfigureAwait(false);
+            if (StoreFailure is { } gone)
+            {
+                return Unstored(request, gone);
+            }
+
+            try
+            {
+                return await SendAsync(key, requestHash, request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StoreUnavailableException e)
+            {
+                return Unstored(request, e);
+            }
         }
 
         ModelResponse? result = null;
@@ -93,6 +133,10 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
 
             result = await SendAsync(key, requestHash, request, cancellationToken).ConfigureAwait(false);
             return result;
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Unstored(request, e);
         }
         finally
         {
@@ -122,6 +166,13 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
         }
 
         return response;
+    }
+
+    /// <summary>Records the store's loss (the first one is kept) and fails <paramref name="request"/> with it.</summary>
+    private ModelResponse Unstored(ModelRequest request, StoreUnavailableException e)
+    {
+        Interlocked.CompareExchange(ref _storeFailure, e, null);
+        return ModelResponse.Failed(request, StoreUnavailableKind, StoreFailure!.Message);
     }
 
     private bool TryHit(string key, ModelRequest request, out ModelResponse response)

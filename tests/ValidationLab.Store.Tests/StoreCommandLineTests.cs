@@ -135,4 +135,56 @@ public sealed class StoreCommandLineTests : IAsyncLifetime
         using var store = StoreFactory.Open(db.ConnectionString);
         Assert.Equal(FixtureItems, store.Responses.CachedResponseCount);
     }
+
+    [PostgresFact]
+    public async Task A_store_lost_mid_run_stops_asking_the_model_and_resume_completes_the_run()
+    {
+        using var db = new PostgresTestDatabase();
+        var direct = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString);
+        await using var proxy = new LoopbackTcpProxy(direct.Port);
+        var viaProxy = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString) { Port = proxy.Port }.ConnectionString;
+
+        // The endpoint answers 20 requests, then holds the next four (the run's concurrency); with all four held the
+        // store's server goes away, and the four answers arrive after it.
+        _server.Hold(r => r.Number > 20);
+        var running = Cli(RunArgs(viaProxy, "out"));
+        await _server.WaitUntilAsync(s => s.Held == 4, "four requests held");
+        proxy.Cut();
+        _server.ReleaseHeld();
+        var lost = await running;
+
+        var all = lost.Out + lost.Err;
+        Assert.True(lost.Code == ExitCodes.RunFailed, $"exit {lost.Code}\n{all}");
+        Assert.Contains($"the run store postgres://validationlab@127.0.0.1:{proxy.Port}/{db.Name} is unavailable", lost.Err, StringComparison.Ordinal);
+        Assert.Contains("--resume", lost.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain(db.Password, all, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", all, StringComparison.Ordinal);
+        Assert.Equal(24, _server.Requests); // nothing was asked once the store was gone
+
+        long stored;
+        using (var store = StoreFactory.Open(db.ConnectionString))
+        {
+            stored = store.Responses.CachedResponseCount;
+            var run = Assert.Single(new[] { store.Registry.FindUnfinishedRun(ConfigSha(Path.Combine(_dir, "out"))) });
+            Assert.NotNull(run); // left unfinished, so --resume continues it
+        }
+
+        Assert.InRange(stored, 1, 20);
+
+        // The store is back: --resume asks exactly the requests without a stored answer, and the run completes.
+        proxy.Restore();
+        _server.ResetCounters();
+        var resumed = await Cli([.. RunArgs(viaProxy, "out"), "--resume", "--overwrite"]);
+        Assert.True(resumed.Code == ExitCodes.Success, resumed.Out + resumed.Err);
+        Assert.Equal(FixtureItems - stored, _server.Requests);
+        var items = File.ReadAllLines(Path.Combine(_dir, "out", "items.jsonl"));
+        Assert.Equal(FixtureItems, items.Length);
+        Assert.All(items, line => Assert.Contains("\"status\":\"scored\"", line, StringComparison.Ordinal));
+        using var after = StoreFactory.Open(db.ConnectionString);
+        Assert.Equal(FixtureItems, after.Responses.CachedResponseCount);
+    }
+
+    /// <summary>The config SHA-256 a run folder's manifest records (what resume looks runs up by).</summary>
+    private static string ConfigSha(string runFolder) =>
+        System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(runFolder, "results.json")))!["manifest"]!["config_sha256"]!.GetValue<string>();
 }

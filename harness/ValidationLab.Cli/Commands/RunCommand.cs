@@ -90,6 +90,12 @@ internal static class RunCommand
         session.Finish();
         var recorded = session.Record(outcome);
         RunSummary.Write(console, outcome);
+        if (session.StoreFailure is { } lost)
+        {
+            await context.Error.WriteLineAsync($"run failed: {lost}").ConfigureAwait(false);
+            return ExitCodes.RunFailed;
+        }
+
         if (!outcome.Succeeded)
         {
             await context.Error.WriteLineAsync($"run failed: {outcome.FailureReason}").ConfigureAwait(false);

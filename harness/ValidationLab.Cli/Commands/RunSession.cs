@@ -23,19 +23,28 @@ internal sealed record StoreChoice(bool Resume, bool NoCache)
 internal sealed partial class RunSession(EvalConfig config, StoreChoice choice, TextWriter messages) : IDisposable
 {
     private IRunStore? _store;
+    private CachingModelRunner? _cache;
     private string? _runId;
 
     /// <summary>The pipeline options with this session's binding.</summary>
     public PipelineOptions Apply(PipelineOptions options) => options with { Bind = Bind };
 
-    /// <summary>The run completed and its results are written: it will not be resumed again.</summary>
+    /// <summary>The run completed and its results are written: it will not be resumed again (unless the store was lost).</summary>
     public void Finish()
     {
-        if (_store is not null && _runId is not null)
+        if (_store is not null && _runId is not null && StoreFailure is null)
         {
             _store.Registry.FinishRun(_runId);
         }
     }
+
+    /// <summary>
+    /// Why the run must be resumed, when the store became unavailable during it: the requests from then on were not
+    /// sent (they errored as store_unavailable), and the run is left unfinished so that --resume completes it.
+    /// </summary>
+    public string? StoreFailure => _cache?.StoreFailure is { } lost
+        ? $"{lost.Message}; answers stored before that are kept and the requests after it were not sent. The run is left unfinished: when the store is back, run the same command with --resume (and --overwrite for the same --out) to complete it without asking stored answers again"
+        : null;
 
     public void Dispose() => _store?.Dispose();
 
@@ -62,6 +71,7 @@ internal sealed partial class RunSession(EvalConfig config, StoreChoice choice, 
         }
 
         _runId = _store.Registry.BeginRun(config.ConfigSha256, choice.Resume);
-        return new RunBinding(new CachingModelRunner(runner, _store.Responses, _runId), _runId, choice.Resume && resumable is not null);
+        _cache = new CachingModelRunner(runner, _store.Responses, _runId);
+        return new RunBinding(_cache, _runId, choice.Resume && resumable is not null);
     }
 }

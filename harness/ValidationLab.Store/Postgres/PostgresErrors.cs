@@ -35,7 +35,10 @@ internal static class PostgresErrors
     private static string Reason(Exception e) => e switch
     {
         PostgresException p => $"{p.SqlState}: {p.MessageText}",
-        { InnerException: { } inner } when inner is IOException or System.Net.Sockets.SocketException or TimeoutException => inner.Message,
+        { InnerException: EndOfStreamException } => "the server closed the connection",
+        { InnerException: System.Net.Sockets.SocketException s } => $"cannot reach the server ({s.SocketErrorCode}: {s.Message})",
+        { InnerException: TimeoutException } => "the server did not answer in time",
+        { InnerException: IOException io } => $"the connection to the server failed ({io.Message})",
         _ => e.Message,
     };
 }
