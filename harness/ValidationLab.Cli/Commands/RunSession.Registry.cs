@@ -69,7 +69,8 @@ internal sealed partial class RunSession
     public bool Record(RunOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        if (_store is null)
+        // A run whose store went away mid-run is incomplete: --resume completes it, and records it then.
+        if (_store is null || StoreFailure is not null)
         {
             return true;
         }
