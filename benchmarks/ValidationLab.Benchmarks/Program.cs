@@ -48,6 +48,13 @@ public static class Program
             return;
         }
 
+        if (args is ["cache-put-quick", .. var putArgs])
+        {
+            int Arg(int i, int fallback) => putArgs.Length > i ? int.Parse(putArgs[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+            CachePutQuick.Run(Console.Out, Arg(0, 16), Arg(1, 5000), Arg(2, 9));
+            return;
+        }
+
         if (args is ["store-quick", .. var storeArgs])
         {
             // Issue 12: the PostgreSQL registry's write of a 50,000-item run against a bare binary COPY of the same rows.

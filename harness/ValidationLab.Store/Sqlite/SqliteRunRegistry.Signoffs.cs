@@ -31,13 +31,7 @@ internal sealed partial class SqliteRunRegistry
         BEGIN SELECT RAISE(ABORT, 'sign-off records are append-only'); END;
         """;
 
-    /// <summary>
-    /// Appends the run's next sign-off in one immediate transaction: <paramref name="build"/> gets the run's rows so far
-    /// (in order) and returns the sealed row to insert, or throws to append nothing. Two signers at once are
-    /// serialised, so the chain never forks. <paramref name="beforeCommit"/> runs after the insert and before the
-    /// commit, still holding the store's write lock: a copy written there (the run folder's mirror) is written in the
-    /// same order as the store's, even with several signers at once; if it throws, nothing is committed.
-    /// </summary>
+    /// <inheritdoc />
     public SignoffRow AppendSignoff(string runId, Func<IReadOnlyList<SignoffRow>, SignoffRow> build, Action<SignoffRow>? beforeCommit = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
@@ -61,11 +55,7 @@ internal sealed partial class SqliteRunRegistry
         }
     }
 
-    /// <summary>
-    /// Hands the run's sign-offs to <paramref name="read"/> while holding the store's write lock, so that a copy kept
-    /// beside the store (the mirror, written under the same lock) is read in a state consistent with the rows: a
-    /// signer writing at the same moment is never mistaken for tampering.
-    /// </summary>
+    /// <inheritdoc />
     public T ReadSignoffsConsistently<T>(string runId, Func<IReadOnlyList<SignoffRow>, T> read)
     {
         ArgumentNullException.ThrowIfNull(read);
@@ -79,7 +69,7 @@ internal sealed partial class SqliteRunRegistry
         }
     }
 
-    /// <summary>The run's sign-offs in the order they were appended (SQLite rowid), as stored.</summary>
+    /// <inheritdoc />
     public IReadOnlyList<SignoffRow> ReadSignoffs(string runId)
     {
         lock (db.Gate)
@@ -89,7 +79,7 @@ internal sealed partial class SqliteRunRegistry
         }
     }
 
-    /// <summary>Every run that has a sign-off.</summary>
+    /// <inheritdoc />
     public IReadOnlyList<string> SignedRuns()
     {
         lock (db.Gate)

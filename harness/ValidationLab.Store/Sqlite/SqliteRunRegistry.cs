@@ -11,11 +11,6 @@ namespace ValidationLab.Store.Sqlite;
 internal sealed partial class SqliteRunRegistry(SqliteWriteConnection db) : IRunRegistry
 {
     /// <inheritdoc />
-    /// <summary>
-    /// Starts a run of the config whose SHA-256 is <paramref name="configSha256"/> and returns its id. With
-    /// <paramref name="resume"/>, the latest unfinished run of the same config is continued (same id) when there is
-    /// one; otherwise a new run starts.
-    /// </summary>
     public string BeginRun(string configSha256, bool resume)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(configSha256);
@@ -39,7 +34,7 @@ internal sealed partial class SqliteRunRegistry(SqliteWriteConnection db) : IRun
         }
     }
 
-    /// <summary>The latest unfinished run of this config, if any (what <c>--resume</c> would continue).</summary>
+    /// <inheritdoc />
     public string? FindUnfinishedRun(string configSha256)
     {
         lock (db.Gate)
@@ -49,7 +44,7 @@ internal sealed partial class SqliteRunRegistry(SqliteWriteConnection db) : IRun
         }
     }
 
-    /// <summary>Marks the run finished; a finished run is never resumed.</summary>
+    /// <inheritdoc />
     public void FinishRun(string runId)
     {
         lock (db.Gate)
@@ -63,7 +58,7 @@ internal sealed partial class SqliteRunRegistry(SqliteWriteConnection db) : IRun
         }
     }
 
-    /// <summary>The run record, or null.</summary>
+    /// <inheritdoc />
     public RunRecord? GetRun(string runId)
     {
         lock (db.Gate)
