@@ -26,16 +26,18 @@ internal sealed partial class RunSession
     /// <summary>
     /// The exporters that show the trend over earlier runs of the same model: the report, given the history, and
     /// trend.json, which keeps it for re-rendering (see <see cref="TrendFile"/>). Without a registry, the report alone
-    /// and no history.
+    /// and no history. <paramref name="evidence"/> is what else the report is given (e.g. a model card): the history
+    /// is added to it, never instead of it.
     /// </summary>
-    public IReadOnlyList<IRunExporter> WithHistory(IRunExporter report)
+    public IReadOnlyList<IRunExporter> WithHistory(IRunExporter report, ReportEvidence? evidence = null)
     {
+        var given = evidence ?? ReportEvidence.None;
         if (choice.NoRegistry)
         {
-            return [report];
+            return [new EvidenceExporter(report, _ => given)];
         }
 
-        return [new EvidenceExporter(report, run => new ReportEvidence { History = History(run) }), new TrendFile(History)];
+        return [new EvidenceExporter(report, run => given with { History = History(run) }), new TrendFile(History)];
     }
 
     /// <summary>
