@@ -90,14 +90,14 @@ public abstract class RegistryFlow(RegistryRuns runs) : IDisposable
 
     public async Task Check_Runs_show_gives_the_manifest_facts_and_every_metric_with_its_interval_and_method()
     {
-        using var results = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(runs.First.Folder, "results.json")));
+        using var results = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(runs.Second.Folder, "results.json")));
         var accuracy = results.RootElement.GetProperty("suites").GetProperty("medqa").GetProperty("metrics").GetProperty("accuracy");
 
-        var json = await CliRunner.RunAsync("runs", "show", runs.First.RunId, "--store", runs.Store, "--json");
+        var json = await CliRunner.RunAsync("runs", "show", runs.Second.RunId, "--store", runs.Store, "--json");
 
         Assert.True(json.ExitCode == 0, json.ToString());
         var shown = JsonNode.Parse(json.Stdout)!;
-        Assert.Equal(runs.First.RunId, shown["run"]!["run_id"]!.GetValue<string>());
+        Assert.Equal(runs.Second.RunId, shown["run"]!["run_id"]!.GetValue<string>());
         Assert.Equal("lexical-overlap", shown["run"]!["model"]!.GetValue<string>());
         var metric = shown["metrics"]!.AsArray().Single(m => m!["suite"]!.GetValue<string>() == "medqa" && m["metric"]!.GetValue<string>() == "accuracy")!;
         Assert.Equal(accuracy.GetProperty("value").GetDouble(), metric["value"]!.GetValue<double>());
@@ -106,7 +106,7 @@ public abstract class RegistryFlow(RegistryRuns runs) : IDisposable
         Assert.Equal(accuracy.GetProperty("n").GetInt32(), metric["n"]!.GetValue<int>());
         Assert.Equal(accuracy.GetProperty("method").GetString(), metric["method"]!.GetValue<string>());
 
-        var table = await CliRunner.RunAsync("runs", "show", runs.First.RunId, "--store", runs.Store);
+        var table = await CliRunner.RunAsync("runs", "show", runs.Second.RunId, "--store", runs.Store);
         Assert.True(table.ExitCode == 0, table.ToString());
         Assert.Contains("baseline/lexical-overlap", table.Stdout, StringComparison.Ordinal);
         Assert.Contains(accuracy.GetProperty("method").GetString()!, table.Stdout, StringComparison.Ordinal);
@@ -213,6 +213,25 @@ public abstract class RegistryFlow(RegistryRuns runs) : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Recorded the verdict (run marked promoted)", result.Stdout, StringComparison.Ordinal);
         return JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_dir.Combine(outName), "gate.json")))!;
+    }
+
+    public async Task Check_Gate_by_run_id_reads_the_sign_offs_from_the_store()
+    {
+        // Given: the first run gated by folder with a policy that needs one approval, and approved there
+        var copy = GateRuns.Copy(runs.First.Folder, _dir, "signed");
+        var policy = _dir.Write("signed-policy.yaml", "required_roles: [clinical_reviewer]\n" + Policy);
+        var gated = await CliRunner.RunAsync("gate", "--run", copy, "--policy", policy, "--store", runs.Store);
+        Assert.True(gated.ExitCode == 4, gated.ToString());
+        var signed = await CliRunner.RunAsync("signoff", "--run", copy, "--as", "Dr Ada Lovelace", "--role", "clinical_reviewer", "--decision", "approve", "--comment", "Read it all.", "--store", runs.Store);
+        Assert.True(signed.ExitCode == 0, signed.ToString());
+
+        // When: the same run gated by its id
+        var byId = await CliRunner.RunAsync("gate", "--run", runs.First.RunId, "--policy", policy, "--out", _dir.Combine("signed-gate"), "--store", runs.Store);
+
+        // Then: the approval counts; the run is promotable
+        Assert.True(byId.ExitCode == 0, byId.ToString());
+        var verdict = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_dir.Combine("signed-gate"), "gate.json")))!;
+        Assert.Equal("promotable", verdict["verdict"]!.GetValue<string>());
     }
 
     public async Task Check_Gate_by_run_id_without_out_is_bad_input_because_the_run_has_no_folder()

@@ -27,6 +27,9 @@ public sealed class RunsCommandTests(RegistryRuns runs) : RegistryFlow(runs), IC
     public Task Gate_by_run_id_gives_the_verdict_it_gives_by_folder_marks_the_run_promoted_and_list_finds_it() => Check_Gate_by_run_id_gives_the_verdict_it_gives_by_folder_marks_the_run_promoted_and_list_finds_it();
 
     [Fact]
+    public Task Gate_by_run_id_reads_the_sign_offs_from_the_store() => Check_Gate_by_run_id_reads_the_sign_offs_from_the_store();
+
+    [Fact]
     public Task Gate_by_run_id_without_out_is_bad_input_because_the_run_has_no_folder() => Check_Gate_by_run_id_without_out_is_bad_input_because_the_run_has_no_folder();
 
     [Fact]

@@ -59,6 +59,15 @@ internal sealed partial class RunLocation : IDisposable
             {
                 file.WriteTo(temp, overwrite: false);
             }
+
+            // The sign-offs are the store's chain as it is now (a registered signoffs.jsonl is as old as the recording):
+            // the chain is still verified link by link; there is no separate copy to compare it with.
+            var mirror = Path.Combine(temp, Governance.Evidence.Signoffs);
+            File.Delete(mirror);
+            foreach (var row in opened.Registry.ReadSignoffs(value))
+            {
+                Governance.SignoffMirror.Append(mirror, Commands.Trail.ToRecord(row));
+            }
         }
         catch
         {
