@@ -31,6 +31,7 @@ public static class CliApplication
         root.Subcommands.Add(AuditCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(MergeCommand.Create(context));
+        root.Subcommands.Add(RunsCommand.Create(context));
         return root;
     }
 

@@ -12,7 +12,7 @@ public static class ExitCodes
     /// <summary>Bad input: a file, flag or config key. One message names it; nothing was written.</summary>
     public const int BadInput = 2;
 
-    /// <summary>The run completed and its results were written, but it broke a limit (max_error_rate).</summary>
+    /// <summary>The run completed and its results were written, but it broke a limit (max_error_rate), or it could not be recorded in the run registry.</summary>
     public const int RunFailed = 3;
 
     /// <summary>`gate`: the run is not promotable (a criterion is not met, or a required sign-off is missing, stale or not an approval).</summary>

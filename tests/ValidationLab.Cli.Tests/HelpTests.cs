@@ -11,6 +11,9 @@ public sealed class HelpTests
     [InlineData("run-help", new[] { "run", "--help" })]
     [InlineData("compare-help", new[] { "compare", "--help" })]
     [InlineData("merge-help", new[] { "merge", "--help" })]
+    [InlineData("runs-list-help", new[] { "runs", "list", "--help" })]
+    [InlineData("runs-show-help", new[] { "runs", "show", "--help" })]
+    [InlineData("runs-export-help", new[] { "runs", "export", "--help" })]
     public async Task Should_Print_The_Approved_Help(string name, string[] args)
     {
         // Given / When

@@ -5,7 +5,7 @@ namespace ValidationLab.Cli.Tests;
 
 public sealed class RunCommandTests : IDisposable
 {
-    private static readonly string[] RunFiles = ["config.yaml", "items.csv", "items.jsonl", "report.html", "results.json"];
+    private static readonly string[] RunFiles = ["config.yaml", "items.csv", "items.jsonl", "report.html", "results.json", "trend.json"];
 
     private readonly TempDir _dir = new();
 

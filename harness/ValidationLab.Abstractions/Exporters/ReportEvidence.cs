@@ -20,6 +20,13 @@ public sealed record ReportEvidence
 
     /// <summary>Optional model card (intended use, population, limitations), e.g. from a run config's <c>model_card:</c>.</summary>
     public ReportModelCard? ModelCard { get; init; }
+
+    /// <summary>
+    /// Metrics of earlier runs of the same model on the same suites (from the run registry), oldest first; empty when
+    /// there is no registry or no earlier run. "Earlier" means finished before this run started, so the list never
+    /// changes once the run has started and a re-rendered report keeps its fingerprint.
+    /// </summary>
+    public IReadOnlyList<ReportHistoryPoint> History { get; init; } = [];
 }
 
 /// <summary>The gate verdict as gate.json records it.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using ValidationLab.Cli.Display;
+using ValidationLab.Cli.Registration;
 using ValidationLab.Comparison;
 using ValidationLab.Output;
 using ValidationLab.Results;
@@ -14,8 +15,8 @@ internal static class CompareCommand
 {
     public static Command Create(CliContext context)
     {
-        var baseline = new Option<string>("--baseline") { Description = "Folder of the baseline run (e.g. the production model).", Required = true };
-        var candidate = new Option<string>("--candidate") { Description = "Folder of the candidate run.", Required = true };
+        var baseline = new Option<string>("--baseline") { Description = "Folder or registry run id of the baseline run (e.g. the production model).", Required = true };
+        var candidate = new Option<string>("--candidate") { Description = "Folder or registry run id of the candidate run.", Required = true };
         var output = new Option<string?>("--out") { Description = "Folder to write comparison.json into." };
         var margin = new Option<double>("--margin") { Description = "Non-inferiority margin: accuracy for exam suites (0.02 = 2 points), AUROC for risk suites.", DefaultValueFactory = _ => 0.02 };
         var seed = new Option<int>("--seed") { Description = "Seed of the paired bootstrap.", DefaultValueFactory = _ => 0 };
@@ -28,9 +29,10 @@ internal static class CompareCommand
         {
             Description = "Compare a --limit run with a full run (or another limit): the items both ran are paired.",
         };
+        var store = new Option<string?>("--store") { Description = "Run registry to look run ids up in and to record the comparison in. Default .validationlab/store.db." };
         var command = new Command("compare", "Compare two runs on the same items: paired differences with intervals, McNemar, non-inferiority, flipped items.")
         {
-            baseline, candidate, output, margin, seed, resamples, allowData, allowLimit,
+            baseline, candidate, output, margin, seed, resamples, allowData, allowLimit, store,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -47,7 +49,9 @@ internal static class CompareCommand
                 AllowDifferentData = parse.GetValue(allowData),
                 AllowDifferentLimit = parse.GetValue(allowLimit),
             };
-            var result = comparer.Compare(LoadedRun.Load(parse.GetValue(baseline)!), LoadedRun.Load(parse.GetValue(candidate)!));
+            using var baselineRun = RunLocation.Resolve(parse.GetValue(baseline)!, parse.GetValue(store), "--baseline");
+            using var candidateRun = RunLocation.Resolve(parse.GetValue(candidate)!, parse.GetValue(store), "--candidate");
+            var result = comparer.Compare(baselineRun.Load(), candidateRun.Load());
             Print(Terminal.Create(context), result);
             if (parse.GetValue(output) is { } dir)
             {
@@ -55,6 +59,8 @@ internal static class CompareCommand
                 await AtomicFile.WriteAsync(path, (s, token) => JsonSerializer.SerializeAsync(s, result, ResultsJson.Indented, token), ct).ConfigureAwait(false);
                 await context.Out.WriteLineAsync($"Comparison: {Path.GetFullPath(path)}").ConfigureAwait(false);
             }
+
+            RegistryRecorder.Comparison(parse.GetValue(store), result, RegistryRecorder.Json(result), context);
 
             return ExitCodes.Success;
         });

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using ValidationLab.Cli.Display;
+using ValidationLab.Cli.Registration;
 using ValidationLab.Comparison;
 using ValidationLab.Errors;
 using ValidationLab.Governance;
@@ -22,11 +23,11 @@ internal static class GateCommand
 {
     public static Command Create(CliContext context)
     {
-        var run = new Option<string>("--run") { Description = "Folder of the run to judge.", Required = true };
-        var baseline = new Option<string?>("--baseline") { Description = "Folder of the production run: compare with it (margin from the policy) and write comparison.json." };
+        var run = new Option<string>("--run") { Description = "Folder or registry run id of the run to judge (a run id needs --out).", Required = true };
+        var baseline = new Option<string?>("--baseline") { Description = "Folder or registry run id of the production run: compare with it (margin from the policy) and write comparison.json." };
         var policy = new Option<string>("--policy") { Description = "Policy file (YAML): criteria and required roles.", Required = true };
         var output = new Option<string?>("--out") { Description = "Folder for gate.json, gate.junit.xml, gate.md, gate-history.jsonl (and comparison.json with --baseline). Default: the run folder." };
-        var store = new Option<string?>("--store") { Description = "Run store holding the sign-offs. Default .validationlab/store.db." };
+        var store = new Option<string?>("--store") { Description = "Run store holding the sign-offs and the run registry (run ids are looked up and the verdict recorded there). Default .validationlab/store.db." };
         var criteriaOnly = new Option<bool>("--criteria-only") { Description = "Judge the criteria only (CI before sign-off): exit 0 when they are met. Not a promotion decision." };
         var overwrite = new Option<bool>("--overwrite") { Description = "With --baseline: replace a comparison.json that holds a different comparison." };
         var command = new Command("gate", "Judge a run against a policy: criteria over results, comparison and slices, and the required sign-offs. Exit 0 promotable, 4 not.")
@@ -37,9 +38,11 @@ internal static class GateCommand
         {
             // Everything that can be wrong with the input is found before anything is written.
             var gatePolicy = PolicyReader.Read(parse.GetValue(policy)!);
-            var evidence = RunEvidence.Load(parse.GetValue(run)!);
-            var outDir = Path.GetFullPath(parse.GetValue(output) ?? evidence.Directory);
-            var (comparison, comparisonPath, comparisonBytes) = Comparison(evidence, parse.GetValue(baseline), gatePolicy, outDir, parse.GetValue(overwrite));
+            using var location = RunLocation.Resolve(parse.GetValue(run)!, parse.GetValue(store), "--run");
+            var evidence = RunEvidence.Load(location.Directory);
+            var outDir = Path.GetFullPath(parse.GetValue(output) ?? (location.RegistryRunId is null ? evidence.Directory
+                : throw new InputException($"--run names run {location.RegistryRunId} of the run registry, which has no folder to write the verdict into: give --out DIR", field: "--out")));
+            var (comparison, comparisonPath, comparisonBytes) = Comparison(evidence, location, parse.GetValue(baseline), parse.GetValue(store), gatePolicy, outDir, parse.GetValue(overwrite));
             var criteria = GateEvaluator.Evaluate(gatePolicy, evidence.Results, comparison);
             var evaluation = new GateEvaluation
             {
@@ -76,7 +79,7 @@ internal static class GateCommand
                 Verdict = verdictName,
                 Promotable = verdictName == "promotable",
                 PolicyPath = Path.GetFullPath(gatePolicy.File),
-                RunDirectory = evidence.Directory,
+                RunDirectory = location.RegistryLabel ?? evidence.Directory,
                 ComparisonPath = comparisonPath,
                 VerdictSha256 = digest,
                 Evaluation = evaluation,
@@ -90,6 +93,7 @@ internal static class GateCommand
 
             await WriteAsync(outDir, verdict, ct).ConfigureAwait(false);
             Print(Terminal.Create(context), verdict, outDir);
+            RegistryRecorder.Verdict(parse.GetValue(store), verdict, await File.ReadAllBytesAsync(Path.Combine(outDir, Evidence.Gate), ct).ConfigureAwait(false), context);
             return verdict.Promotable || verdictName == "criteria_met" ? ExitCodes.Success : ExitCodes.NotPromotable;
         });
         return command;
@@ -99,7 +103,7 @@ internal static class GateCommand
     /// The comparison the policy reads: computed with --baseline (bytes to write into the output folder), else the
     /// run folder's comparison.json when there is one, else none.
     /// </summary>
-    private static (JsonNode? Node, string? Path, byte[]? Bytes) Comparison(RunEvidence evidence, string? baseline, GatePolicy policy, string outDir, bool overwrite)
+    private static (JsonNode? Node, string? Path, byte[]? Bytes) Comparison(RunEvidence evidence, RunLocation run, string? baseline, string? store, GatePolicy policy, string outDir, bool overwrite)
     {
         if (baseline is null)
         {
@@ -119,7 +123,8 @@ internal static class GateCommand
         }
 
         var comparer = new RunComparer { Margin = policy.Comparison.Margin, Seed = policy.Comparison.Seed, BootstrapResamples = policy.Comparison.Resamples };
-        var result = comparer.Compare(LoadedRun.Load(baseline), LoadedRun.Load(evidence.Directory));
+        using var baselineRun = RunLocation.Resolve(baseline, store, "--baseline");
+        var result = comparer.Compare(baselineRun.Load(), run.Load());
         var bytes = JsonSerializer.SerializeToUtf8Bytes(result, ResultsJson.Indented);
         var path = Path.Combine(outDir, Evidence.Comparison);
         if (File.Exists(path) && !overwrite && !File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))

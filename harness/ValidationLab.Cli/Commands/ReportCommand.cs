@@ -15,7 +15,8 @@ namespace ValidationLab.Cli.Commands;
 /// `validationlab report --run DIR [--pdf]`: renders report.html again from the run folder's results.json and
 /// items.jsonl, with comparison.json, gate.json, signoffs.jsonl and model-card.json when present. Rendering is
 /// deterministic, so when only the verdict or the signatures changed, only the governance region changes and the
-/// report's fingerprint (what signers signed) stays the same. --pdf also prints report.pdf, the sign-off packet.
+/// report's fingerprint (what signers signed) stays the same. The trend over earlier runs comes from the run's
+/// trend.json (what `run` read from the registry), never from the registry again, for the same reason. --pdf also prints report.pdf, the sign-off packet.
 /// </summary>
 internal static class ReportCommand
 {
@@ -39,6 +40,7 @@ internal static class ReportCommand
                 Gate = ReadGate(Path.Combine(directory, Evidence.Gate)),
                 Signoffs = ReadSignoffs(Path.Combine(directory, Evidence.Signoffs)),
                 ModelCard = ReadModelCard(Path.Combine(directory, ModelCardFile)),
+                History = Registration.TrendFile.Read(directory),
             };
 
             string? browser = null;

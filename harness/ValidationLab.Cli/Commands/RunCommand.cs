@@ -22,7 +22,7 @@ internal static class RunCommand
         var exemplars = new Option<string?>("--exemplars") { Description = "File the k-shot exemplars are drawn from (never the evaluated split)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for exemplar draws, baselines, --sample and endpoint decoding; overrides the config file's. Default 0.", CustomParser = OptionParsers.WholeNumber };
         var output = new Option<string?>("--out") { Description = "Folder results are written to, exactly there; must be new or empty unless --overwrite. Default runs/<run id>." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Let --out name a folder that holds files: replace the run files in it (results.json, items.*, report.html, config.yaml); move the earlier run's comparison, gate and sign-off files to superseded/<run id>/; keep every other file." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Let --out name a folder that holds files: replace the run files in it (results.json, items.*, report.html, config.yaml, trend.json); move the earlier run's comparison, gate and sign-off files to superseded/<run id>/; keep every other file." };
         var maxErrorRate = new Option<double?>("--max-error-rate") { Description = "Exit with code 3 when more than this share of items errored (results are still written).", CustomParser = OptionParsers.Number };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N items of each suite (a quick look; the manifest records it and compare refuses it against a full run).", CustomParser = OptionParsers.WholeNumber };
         var sample = new Option<bool>("--sample") { Description = "With --limit N: draw the N items at random with --seed instead of taking the first N." };
@@ -33,10 +33,11 @@ internal static class RunCommand
         var store = new Option<string?>("--store") { Description = "Run store (response cache and run records). Default .validationlab/store.db." };
         var modelCard = new Option<string?>("--model-card") { Description = "Model card for the report (JSON or YAML: intended_use, population, limitations); replaces the config's model_card. Written to the run as model-card.json." };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the response cache: every request goes to the model." };
+        var noRegistry = new Option<bool>("--no-registry") { Description = "Do not record the run in the run registry (validationlab runs), nor draw the report's trend over earlier runs." };
 
         var command = new Command("run", "Evaluate a model on suites; write results.json, items.jsonl, items.csv and report.html.")
         {
-            config, suite, data, runner, predictions, mode, shots, exemplars, seed, limit, sample, shard, output, overwrite, maxErrorRate, runnerOptions, suiteOptions, resume, store, noCache, modelCard,
+            config, suite, data, runner, predictions, mode, shots, exemplars, seed, limit, sample, shard, output, overwrite, maxErrorRate, runnerOptions, suiteOptions, resume, store, noCache, noRegistry, modelCard,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -62,7 +63,7 @@ internal static class RunCommand
                 RunnerOptions = parse.GetValue(runnerOptions) ?? [],
                 SuiteOptions = parse.GetValue(suiteOptions) ?? [],
             };
-            var hosting = new StoreChoice(parse.GetValue(resume), parse.GetValue(noCache));
+            var hosting = new StoreChoice(parse.GetValue(resume), parse.GetValue(noCache)) { NoRegistry = parse.GetValue(noRegistry) };
             return await ExecuteAsync(context, options, hosting, ct).ConfigureAwait(false);
         });
         return command;
@@ -76,10 +77,10 @@ internal static class RunCommand
         var console = Terminal.Create(context);
         using var session = new RunSession(config, storeChoice, context.Error);
         // The report shows the model card the run was given, and model-card.json keeps it for `report` to render again.
-        var report = new HtmlReportExporter(new Exporters.ReportEvidence { ModelCard = config.ModelCard });
+        var exporters = session.WithHistory(new HtmlReportExporter(), new Exporters.ReportEvidence { ModelCard = config.ModelCard });
         var pipelineOptions = session.Apply(new PipelineOptions
         {
-            Exporters = config.ModelCard is { } card ? [report, new Output.ModelCardJsonExporter(card)] : [report],
+            Exporters = config.ModelCard is { } card ? [.. exporters, new Output.ModelCardJsonExporter(card)] : exporters,
         });
 
         RunOutcome outcome;
@@ -96,6 +97,7 @@ internal static class RunCommand
         }
 
         session.Finish();
+        var recorded = session.Record(outcome);
         RunSummary.Write(console, outcome);
         if (session.StoreFailure is { } lost)
         {
@@ -109,6 +111,6 @@ internal static class RunCommand
             return ExitCodes.RunFailed;
         }
 
-        return ExitCodes.Success;
+        return recorded ? ExitCodes.Success : ExitCodes.RunFailed;
     }
 }

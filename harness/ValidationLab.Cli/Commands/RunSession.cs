@@ -7,15 +7,20 @@ namespace ValidationLab.Cli.Commands;
 
 /// <summary>What the user chose about the run store: whether to resume, whether to cache at all.
 /// The store's path is part of the run context (<see cref="ValidationLab.Configuration.RunContext.StorePath"/>).</summary>
-internal sealed record StoreChoice(bool Resume, bool NoCache);
+internal sealed record StoreChoice(bool Resume, bool NoCache)
+{
+    /// <summary>--no-registry: the run is not recorded in the run registry (RunSession.Registry.cs).</summary>
+    public bool NoRegistry { get; init; }
+}
 
 /// <summary>
 /// Ties one run to the run store: when the pipeline has validated everything it opens the store, begins (or
 /// resumes) the run record and wraps the runner in the response cache; at the end it marks the run finished.
 /// Bad input therefore leaves no store behind. Runners whose answers are free to recompute (baseline, replay)
-/// get no store: rerunning them is the resume.
+/// get no response cache: rerunning them is the resume. Every run is recorded in the run registry of the same
+/// store (RunSession.Registry.cs).
 /// </summary>
-internal sealed class RunSession(EvalConfig config, StoreChoice choice, TextWriter messages) : IDisposable
+internal sealed partial class RunSession(EvalConfig config, StoreChoice choice, TextWriter messages) : IDisposable
 {
     private IRunStore? _store;
     private CachingModelRunner? _cache;
@@ -45,6 +50,7 @@ internal sealed class RunSession(EvalConfig config, StoreChoice choice, TextWrit
 
     private RunBinding Bind(IModelRunner runner, IRunnerFactory factory)
     {
+        OpenRegistry();
         if (!factory.CachesResponses || choice.NoCache)
         {
             if (choice.Resume)
@@ -57,7 +63,7 @@ internal sealed class RunSession(EvalConfig config, StoreChoice choice, TextWrit
             return new RunBinding(runner, EvaluationPipeline.NewRunId(DateTimeOffset.UtcNow), false);
         }
 
-        _store = StoreFactory.Open(config.Run.StorePath);
+        _store ??= StoreFactory.Open(config.Run.StorePath);
         var resumable = _store.Registry.FindUnfinishedRun(config.ConfigSha256);
         if (choice.Resume && resumable is null)
         {

@@ -19,7 +19,7 @@ public static class RunWriter
     /// Every file a run may write. With <c>--overwrite</c> these (and only these) are replaced or removed, so that a
     /// folder never mixes files of two runs.
     /// </summary>
-    public static IReadOnlyList<string> RunFiles { get; } = ["config.yaml", "items.csv", "items.jsonl", "report.html", "results.json"];
+    public static IReadOnlyList<string> RunFiles { get; } = ["config.yaml", "items.csv", "items.jsonl", "report.html", "results.json", "trend.json"];
 
     /// <summary>The model card a run writes when it was given one (config model_card: or --model-card).</summary>
     public const string ModelCardFile = "model-card.json";

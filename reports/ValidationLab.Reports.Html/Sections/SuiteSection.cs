@@ -32,6 +32,7 @@ internal sealed class SuiteSection(SuiteView suite) : IReportSection
                 BreakdownBlock.Write(html, suite.Anchor, result, suite.HeadlineMetric);
                 CurvesBlock.Write(html, suite);
                 LeadTimeBlock.Write(html, suite);
+                TrendBlock.Write(html, suite, model.Run, model.Evidence.History);
                 SlicesBlock.Write(html, suite, model.Run.Slices);
             }
         }

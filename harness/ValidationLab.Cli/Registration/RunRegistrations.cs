@@ -1,0 +1,127 @@
+using System.Text.Json;
+using ValidationLab.Comparison;
+using ValidationLab.Exporters;
+using ValidationLab.Results;
+using ValidationLab.Store;
+
+namespace ValidationLab.Cli.Registration;
+
+/// <summary>
+/// What the run registry keeps of a finished run, built from the run folder as written (so the registry holds the
+/// bytes the user has, and <c>runs export</c> gives them back identically), and the registry's rows turned back into
+/// what a report's trend chart shows.
+/// </summary>
+internal static class RunRegistrations
+{
+    /// <summary>The facts, metrics, items and files of the run in <paramref name="run"/>'s folder.</summary>
+    public static RunRegistration FromFolder(LoadedRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var manifest = run.Result.Manifest;
+        var facts = new RunFacts
+        {
+            RunId = manifest.RunId,
+            Suites = [.. run.Result.Suites.Keys],
+            Model = manifest.Runner.Model,
+            Runner = manifest.Runner.Runner,
+            Seed = manifest.Seed,
+            StartedUtc = manifest.StartedUtc,
+            FinishedUtc = manifest.FinishedUtc,
+            ConfigSha256 = manifest.ConfigSha256,
+            HarnessCommit = manifest.HarnessCommit,
+        };
+        var metrics = run.Result.Suites
+            .SelectMany(s => s.Value.Metrics.Select(m => new MetricRow(s.Key, m.Key, Finite(m.Value.Value), Finite(m.Value.CiLow), Finite(m.Value.CiHigh), m.Value.N, m.Value.Clusters)))
+            .ToList();
+        return new RunRegistration
+        {
+            Run = facts,
+            Metrics = metrics,
+            Items = Items(run),
+            Files = Files(run.Directory),
+        };
+    }
+
+    /// <summary>
+    /// The files a run writes (<see cref="Output.RunWriter.RunFiles"/>) and the governance files kept beside them
+    /// (comparison, gate verdict, sign-off mirror, model card), those present. Other files in the folder are the
+    /// user's (attachments, notes) and are not copied into the registry.
+    /// </summary>
+    public static IReadOnlyList<RunFile> Files(string directory) =>
+        Output.RunWriter.RunFiles.Concat(EvidenceFiles)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .Select(name => (name, path: Path.Combine(directory, name)))
+            .Where(f => File.Exists(f.path))
+            .Select(f => RunFile.Of(f.name, File.ReadAllBytes(f.path)))
+            .ToList();
+
+    private static readonly string[] EvidenceFiles =
+    [
+        Governance.Evidence.Comparison, Governance.Evidence.Gate, Governance.Evidence.GateHistory, Governance.Evidence.Signoffs,
+        "gate.junit.xml", "gate.md", "model-card.json",
+    ];
+
+    /// <summary>
+    /// The registry rows of earlier runs of the same runner and model on the run's suites, as the trend chart reads
+    /// them: runs that finished before <paramref name="run"/> started (so the list is fixed once the run has begun).
+    /// </summary>
+    public static IReadOnlyList<ReportHistoryPoint> History(IRunRegistry registry, RunManifest run, IEnumerable<string> suites, int maxRuns = MaxEarlierRuns)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(run);
+        var wanted = suites.ToHashSet(StringComparer.Ordinal);
+        var points = new List<ReportHistoryPoint>();
+        var taken = 0;
+
+        // Newest first: the chart shows the latest earlier runs, which are the ones a reviewer compares with.
+        foreach (var summary in registry.ListRuns(new RunQuery { Model = run.Runner.Model, Until = run.StartedUtc }))
+        {
+            var facts = summary.Facts;
+            if (facts.RunId == run.RunId || facts.Runner != run.Runner.Runner || facts.FinishedUtc >= run.StartedUtc || !facts.Suites.Any(wanted.Contains))
+            {
+                continue;
+            }
+
+            if (taken++ == maxRuns)
+            {
+                break;
+            }
+
+            // The metric rows alone when the registry can read them so (both backends can): a run's detail holds its items.
+            var metrics = registry is IRunMetricsReader reader ? reader.ReadMetrics(facts.RunId) : registry.GetRunDetail(facts.RunId)?.Metrics ?? [];
+            points.AddRange(metrics
+                .Where(m => wanted.Contains(m.Suite))
+                .Select(m => new ReportHistoryPoint(facts.RunId, facts.FinishedUtc, m.Suite, m.Metric, m.Value, m.Lower, m.Upper, m.N, MethodOf(m))));
+        }
+
+        return points;
+    }
+
+    /// <summary>How many earlier runs the trend shows at most (the newest ones).</summary>
+    public const int MaxEarlierRuns = 12;
+
+    private static string MethodOf(MetricRow row) => row.Lower is null ? "" : "95% CI";
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+
+    /// <summary>One row per line of items.jsonl, the line kept verbatim; the queryable columns from the parsed item.</summary>
+    private static List<ItemRow> Items(LoadedRun run)
+    {
+        var rows = new List<ItemRow>(run.Items.Count);
+        var index = 0;
+        foreach (var line in File.ReadLines(Path.Combine(run.Directory, "items.jsonl")))
+        {
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var item = run.Items[index++];
+            var status = JsonNamingPolicy.SnakeCaseLower.ConvertName(item.Status.ToString());
+            rows.Add(new ItemRow(item.Suite, item.ItemId, status, item.Correct, Finite(item.Score), item.Label, item.ClusterId, line));
+        }
+
+        return rows;
+    }
+}
