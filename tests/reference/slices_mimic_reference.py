@@ -22,8 +22,7 @@ Computed independently, with the stage's rules (docs/slices.md) mirrored:
   - which (slice, metric) pairs are tested: metrics of kind proportion or AUROC whose n reaches min_cell in the slice
     and its reference; AUROC only with at least 2 events and 2 non-events on both sides.
   - proportion tests: the two-proportion z test (statsmodels proportions_ztest, pooled), or Fisher's exact test (scipy)
-    when an expected count is below 5. 'alert_threshold' is declared a proportion by the suite, so the stage tests it
-    like one (successes = round(value * n)); mirrored here as it is (reported upstream: a threshold is not a rate).
+    when an expected count is below 5. 'alert_threshold' is the threshold itself (kind score), never tested.
   - AUROC gaps: the stage uses a cluster bootstrap (patients resampled whole, jointly over the slice and its
     reference; SE of the difference; Wald z). Its raw p depends on its random stream, so this script runs its own
     cluster bootstrap of the same design with numpy (20,000 resamples, weighted AUROC with ties counted half) and
@@ -171,7 +170,7 @@ for attr in slices["attributes"]:
         row["reference"] = name == reference
         if row["suppressed"] or name == reference:
             continue
-        for metric in ("alert_rate", "alert_threshold", "ppv_alerts", "ppv_units", "sensitivity_units"):
+        for metric in ("alert_rate", "ppv_alerts", "ppv_units", "sensitivity_units"):
             a, b = row[metric], ref[metric]
             if a["n"] < MIN_CELL or b["n"] < MIN_CELL or a["value"] is None or b["value"] is None:
                 continue

@@ -140,7 +140,7 @@ public static partial class RiskAggregator
     {
         var at = new ThresholdEvaluation(set, threshold);
         int n = set.Count;
-        metrics["alert_threshold"] = new MetricValue(threshold, null, null, n, "alert when score >= threshold") { Kind = MetricKind.Proportion, Clusters = set.PatientCount };
+        metrics["alert_threshold"] = new MetricValue(threshold, null, null, n, "alert when score >= threshold") { Kind = MetricKind.Score, Clusters = set.PatientCount };
         add.Count("alerts", at.Alerts, n);
         add.Count("detected_units", at.DetectedUnits, set.PositiveUnitCount);
         add.Add("alert_rate", at.AlertRate, MetricKind.Proportion, n, "no decision point");
