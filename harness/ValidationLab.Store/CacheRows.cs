@@ -14,6 +14,34 @@ internal sealed record CacheWrite(object?[]? Response, object?[]? Link);
 /// <summary>The rows of <see cref="CacheWrite"/>, built on the caller's thread so the single writer only binds.</summary>
 internal static class CacheRows
 {
+    /// <summary>
+    /// The one put path of both backends: errors are never cached (only linked to the run); a success is queued for the
+    /// group commit with its run link, and the task completes once both are committed.
+    /// </summary>
+    public static Task Put(GroupCommitter<CacheWrite> writer, string key, string? requestHash, RunnerIdentity identity, ModelRequest request, ModelResponse response, string? runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(response);
+        if (response.IsError)
+        {
+            return runId is null ? Task.CompletedTask : Link(writer, runId, request, key, cancellationToken);
+        }
+
+        var row = Response(key, requestHash, identity, request, response);
+        return writer.Enqueue(new CacheWrite(row, runId is null ? null : Link(runId, request, key)), cancellationToken);
+    }
+
+    /// <summary>Queues the link of <paramref name="runId"/> to the entry <paramref name="key"/> for the group commit.</summary>
+    public static Task Link(GroupCommitter<CacheWrite> writer, string runId, ModelRequest request, string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(key);
+        return writer.Enqueue(new CacheWrite(null, Link(runId, request, key)), cancellationToken);
+    }
+
     /// <summary>The columns of a response row, in binding order.</summary>
     public const string ResponseColumns =
         "cache_key, runner, model, source, fingerprint, request_hash, kind, text, loglikelihoods, probability, latency_ms, prompt_tokens, completion_tokens, cost, method, created_utc";

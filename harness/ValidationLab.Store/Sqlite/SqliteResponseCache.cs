@@ -102,29 +102,12 @@ internal sealed class SqliteResponseCache : IResponseCache, IDisposable
     }
 
     /// <inheritdoc />
-    public Task PutResponseAsync(string key, string? requestHash, RunnerIdentity identity, ModelRequest request, ModelResponse response, string? runId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(identity);
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(response);
-        if (response.IsError)
-        {
-            return runId is null ? Task.CompletedTask : LinkResponseAsync(runId, request, key, cancellationToken);
-        }
-
-        var row = CacheRows.Response(key, requestHash, identity, request, response);
-        return _writer.Enqueue(new CacheWrite(row, runId is null ? null : CacheRows.Link(runId, request, key)), cancellationToken);
-    }
+    public Task PutResponseAsync(string key, string? requestHash, RunnerIdentity identity, ModelRequest request, ModelResponse response, string? runId, CancellationToken cancellationToken) =>
+        CacheRows.Put(_writer, key, requestHash, identity, request, response, runId, cancellationToken);
 
     /// <inheritdoc />
-    public Task LinkResponseAsync(string runId, ModelRequest request, string key, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(runId);
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(key);
-        return _writer.Enqueue(new CacheWrite(null, CacheRows.Link(runId, request, key)), cancellationToken);
-    }
+    public Task LinkResponseAsync(string runId, ModelRequest request, string key, CancellationToken cancellationToken) =>
+        CacheRows.Link(_writer, runId, request, key, cancellationToken);
 
     /// <inheritdoc />
     public void Flush() => _writer.Flush();
