@@ -225,6 +225,43 @@ public sealed class ShardMergeTests : IDisposable
         AssertRefused(edited, "config.yaml was changed after the run");
     }
 
+    [Fact]
+    public async Task Should_Record_The_Merged_Run_In_The_Registry_As_One_Run()
+    {
+        // Given: two shards recorded in one store
+        var store = _dir.Combine("store.db");
+        var shards = await RunShards(["run", "--suite", "medqa", "--data", RepoPaths.MedQaFixture, "--store", store], 2);
+
+        // When
+        var merged = await CliRunner.RunAsync("merge", "--out", _dir.Combine("merged"), "--store", store, shards[0], shards[1]);
+        var listed = await CliRunner.RunAsync("runs", "list", "--store", store, "--json");
+
+        // Then: the registry holds the merged run beside its shards, with every item of the evaluation
+        Assert.True(merged.ExitCode == 0, merged.ToString());
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var mergedId = Results(_dir.Combine("merged"))["manifest"]!["run_id"]!.GetValue<string>();
+        var ids = JsonNode.Parse(listed.Stdout)!.AsArray().Select(r => r!["run_id"]!.GetValue<string>()).ToList();
+        Assert.Contains(mergedId, ids);
+        Assert.All(shards, s => Assert.Contains(Results(s)["manifest"]!["run_id"]!.GetValue<string>(), ids));
+        var exported = await CliRunner.RunAsync("runs", "export", mergedId, "--out", _dir.Combine("exported"), "--store", store);
+        Assert.True(exported.ExitCode == 0, exported.ToString());
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_dir.Combine("merged"), "items.jsonl")), File.ReadAllBytes(Path.Combine(_dir.Combine("exported"), "items.jsonl")));
+    }
+
+    [Fact]
+    public async Task Should_Refuse_A_Malformed_Store_Before_Merging()
+    {
+        // Given
+        var shards = await RunShards(["run", "--suite", "medqa", "--data", RepoPaths.MedQaFixture, "--no-registry"], 2);
+
+        // When
+        var result = await CliRunner.RunAsync("merge", "--out", _dir.Combine("merged"), "--store", "Host=127.0.0.1;Port=not-a-port;Username=vl;Password=hunter2", shards[0], shards[1]);
+
+        // Then: exit 2 naming the store, never its password, and no merged folder
+        AssertRefused(result, "--store");
+        Assert.DoesNotContain("hunter2", result.ToString(), StringComparison.Ordinal);
+    }
+
     private async Task<string> Run(string[] args)
     {
         var result = await CliRunner.RunAsync(args);
