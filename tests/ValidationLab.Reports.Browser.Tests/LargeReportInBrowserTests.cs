@@ -36,7 +36,7 @@ public sealed class LargeReportInBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task Items_of_later_chunks_are_filtered_searched_and_drawn_with_their_own_text()
     {
-        string executable = PdfPrinter.FindBrowser() ?? throw new InvalidOperationException("CI is set but no Chromium was found: .ci/run must apt-get install chromium");
+        string executable = BrowserTesting.Executable();
         using IPlaywright playwright = await Playwright.CreateAsync();
         await using IBrowser browser = await playwright.Chromium.LaunchAsync(PdfPrinter.LaunchOptions(executable));
         IPage page = await browser.NewPageAsync();

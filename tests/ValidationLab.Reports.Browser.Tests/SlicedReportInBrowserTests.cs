@@ -55,7 +55,7 @@ public sealed class SlicedReportInBrowserTests(SlicedRun run) : IClassFixture<Sl
         JsonElement families = results.RootElement.GetProperty("slices").GetProperty("suites").GetProperty("medqa").GetProperty("families");
         int suppressed = families.EnumerateObject().Sum(f => f.Value.GetProperty("groups").EnumerateObject().Count(g => g.Value.GetProperty("suppressed").GetBoolean()));
 
-        string executable = PdfPrinter.FindBrowser() ?? throw new InvalidOperationException("CI is set but no Chromium was found: .ci/run must apt-get install chromium");
+        string executable = BrowserTesting.Executable();
         using IPlaywright playwright = await Playwright.CreateAsync();
         await using IBrowser browser = await playwright.Chromium.LaunchAsync(PdfPrinter.LaunchOptions(executable));
         // CSP bypassed only to inject axe-core, as in ReportInBrowserTests.
@@ -86,16 +86,7 @@ public sealed class SlicedReportInBrowserTests(SlicedRun run) : IClassFixture<Sl
         string gate = await page.Locator("section h4:text('Gate inputs') + ul").First.InnerTextAsync();
         Assert.Contains("largest gap to the reference", gate, StringComparison.Ordinal);
 
-        string axe = Path.Combine(TestRepository.Root, "tests", "ValidationLab.Reports.Browser.Tests", "axe", "node_modules", "axe-core", "axe.min.js");
-        Assert.True(File.Exists(axe), "axe-core is not installed: run npm ci --prefix tests/ValidationLab.Reports.Browser.Tests/axe");
-        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Content = await File.ReadAllTextAsync(axe) });
-        string json = await page.EvaluateAsync<string>(
-            "async () => JSON.stringify((await axe.run(document, { resultTypes: ['violations'] })).violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) })))");
-        using JsonDocument violations = JsonDocument.Parse(json);
-        var serious = violations.RootElement.EnumerateArray()
-            .Where(v => v.GetProperty("impact").GetString() is "serious" or "critical")
-            .Select(v => v.GetRawText()).ToList();
-        Assert.True(serious.Count == 0, "axe: " + string.Join("\n", serious));
+        await BrowserTesting.AssertNoSeriousAxeViolationAsync(page);
         Assert.Empty(errors);
     }
 }
@@ -111,7 +102,7 @@ public sealed class SliceFilterInBrowserTests(SlicedRun run) : IClassFixture<Sli
         var kept = groups.EnumerateObject().Where(g => !g.Value.GetProperty("suppressed").GetBoolean()).Select(g => (g.Name, N: g.Value.GetProperty("n").GetInt32())).ToList();
         Assert.NotEmpty(kept);
 
-        string executable = PdfPrinter.FindBrowser() ?? throw new InvalidOperationException("CI is set but no Chromium was found: .ci/run must apt-get install chromium");
+        string executable = BrowserTesting.Executable();
         using IPlaywright playwright = await Playwright.CreateAsync();
         await using IBrowser browser = await playwright.Chromium.LaunchAsync(PdfPrinter.LaunchOptions(executable));
         IPage page = await browser.NewPageAsync();

@@ -65,7 +65,7 @@ public sealed class TrendReportInBrowserTests(RegistryOfThreeRuns registry) : IC
         var runs = registry.Runs.Select(Read).ToList();
         Assert.Equal(3, runs.Select(r => r.Accuracy).Distinct().Count());
 
-        string executable = PdfPrinter.FindBrowser() ?? throw new InvalidOperationException("CI is set but no Chromium was found: .ci/run must apt-get install chromium");
+        string executable = BrowserTesting.Executable();
         using IPlaywright playwright = await Playwright.CreateAsync();
         await using IBrowser browser = await playwright.Chromium.LaunchAsync(PdfPrinter.LaunchOptions(executable));
         // CSP bypassed only to inject axe-core, as in ReportInBrowserTests.
@@ -122,16 +122,7 @@ public sealed class TrendReportInBrowserTests(RegistryOfThreeRuns registry) : IC
             Assert.Contains("n = " + runs[i].N.ToString(CultureInfo.InvariantCulture), cells[3], StringComparison.Ordinal);
         }
 
-        string axe = Path.Combine(TestRepository.Root, "tests", "ValidationLab.Reports.Browser.Tests", "axe", "node_modules", "axe-core", "axe.min.js");
-        Assert.True(File.Exists(axe), "axe-core is not installed: run npm ci --prefix tests/ValidationLab.Reports.Browser.Tests/axe");
-        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Content = await File.ReadAllTextAsync(axe) });
-        string json = await page.EvaluateAsync<string>(
-            "async () => JSON.stringify((await axe.run(document, { resultTypes: ['violations'] })).violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) })))");
-        using JsonDocument violations = JsonDocument.Parse(json);
-        var serious = violations.RootElement.EnumerateArray()
-            .Where(v => v.GetProperty("impact").GetString() is "serious" or "critical")
-            .Select(v => v.GetRawText()).ToList();
-        Assert.True(serious.Count == 0, "axe: " + string.Join("\n", serious));
+        await BrowserTesting.AssertNoSeriousAxeViolationAsync(page);
         Assert.Empty(errors);
     }
 
