@@ -26,28 +26,37 @@ public static class CacheKeys
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(request);
-        var canonical = RequestHasher.CanonicalJson(request);
 
         // The key is SHA-256 over the UTF-8 of "validationlab-cache/1\0runner\0model\0source\0fingerprint\0" + canonical;
-        // the request hash is SHA-256 over the UTF-8 of canonical alone: one buffer holds both, the second at its tail.
+        // the request hash is SHA-256 over the UTF-8 of canonical alone: one buffer holds both, the canonical JSON
+        // written straight after the prefix (no string), the request hash taken over its tail.
         var prefix = KeyPrefix(identity);
-        var length = prefix.Length + Encoding.UTF8.GetMaxByteCount(canonical.Length);
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        var buffer = _idle ?? new ArrayBufferWriter<byte>(4096);
+        _idle = null;
         try
         {
-            prefix.CopyTo(buffer, 0);
-            var written = prefix.Length + Encoding.UTF8.GetBytes(canonical, buffer.AsSpan(prefix.Length));
+            buffer.ResetWrittenCount();
+            buffer.Write(prefix);
+            RequestHasher.WriteCanonicalJson(request, buffer);
+            var written = buffer.WrittenSpan;
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(buffer.AsSpan(0, written), hash);
+            SHA256.HashData(written, hash);
             var key = Convert.ToHexStringLower(hash);
-            SHA256.HashData(buffer.AsSpan(prefix.Length, written - prefix.Length), hash);
+            SHA256.HashData(written[prefix.Length..], hash);
             return (key, Convert.ToHexStringLower(hash));
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // One buffer per thread, reused; one grown past 1 MB by a huge request is let go.
+            if (buffer.Capacity <= 1 << 20)
+            {
+                _idle = buffer;
+            }
         }
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _idle;
 
     [ThreadStatic]
     private static (RunnerIdentity Identity, byte[] Prefix)? _lastPrefix;
