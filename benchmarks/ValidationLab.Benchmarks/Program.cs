@@ -65,6 +65,15 @@ public static class Program
             return;
         }
 
+        if (args is ["cachekey-quick", .. var keyArgs])
+        {
+            // Issue 12: the cache key per request, hand-written canonical JSON against the reflection serializer it replaced.
+            CacheKeyQuick.Run(Console.Out, keyArgs.Length > 0 ? keyArgs[0] : Path.Combine("..", "shared", "data", "medqa", "test.jsonl"),
+                Path.Combine("fixtures", "longitudinal", "generated-ward"), Path.Combine("fixtures", "longitudinal", "tasks", "generated-deterioration-24h.yaml"),
+                keyArgs.Length > 1 ? int.Parse(keyArgs[1], System.Globalization.CultureInfo.InvariantCulture) : 15);
+            return;
+        }
+
         if (args is ["report-quick", .. var sizes])
         {
             int At(int i, int fallback) => sizes.Length > i ? int.Parse(sizes[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
