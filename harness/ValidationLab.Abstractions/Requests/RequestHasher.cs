@@ -225,8 +225,124 @@ public static class RequestHasher
         {
             if (value is not null)
             {
-                writer.WriteString(name, value);
+                writer.WritePropertyName(name);
+                WriteText(writer, value);
             }
+        }
+
+        /// <summary>
+        /// Printable ASCII the writer's default encoder leaves as it is: everything from ' ' to '~' except the
+        /// HTML-sensitive " &amp; ' + &lt; &gt; ` and the backslash.
+        /// </summary>
+        private static readonly SearchValues<char> Plain = SearchValues.Create(
+            " !#$%()*,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~");
+
+        /// <summary>Longer text (never a real prompt) is left to the writer, which also enforces its own size limit.</summary>
+        private const int MaxEscapedLength = 16 << 20;
+
+        private static ReadOnlySpan<byte> HexDigits => "0123456789ABCDEF"u8;
+
+        /// <summary>
+        /// A string value exactly as <see cref="Utf8JsonWriter.WriteStringValue(string)"/> with the default encoder
+        /// writes it. Text with nothing to escape goes to the writer itself. Text with something to escape (a prompt
+        /// with a newline or an apostrophe: nearly all of them) is escaped here, run by run — the writer falls back
+        /// to one character at a time from the first escape on, which was most of a key's cost — with the writer's
+        /// rules, checked for every UTF-16 code unit by the tests: \b \t \n \f \r and \\ short; any other
+        /// control, the HTML-sensitive ASCII above, DEL and every non-ASCII code unit as \uXXXX (upper-case hex; a
+        /// surrogate pair as its two units); a lone surrogate as \uFFFD.
+        /// </summary>
+        private static void WriteText(Utf8JsonWriter writer, string value)
+        {
+            var text = value.AsSpan();
+            var first = text.IndexOfAnyExcept(Plain);
+            if (first < 0 || text.Length > MaxEscapedLength)
+            {
+                writer.WriteStringValue(value);
+                return;
+            }
+
+            // At most 6 bytes per UTF-16 code unit (\uXXXX), plus the quotes.
+            var rented = ArrayPool<byte>.Shared.Rent((text.Length * 6) + 2);
+            try
+            {
+                var output = rented.AsSpan();
+                output[0] = (byte)'"';
+                var written = 1;
+                while (true)
+                {
+                    var run = first < 0 ? text : text[..first];
+                    System.Text.Ascii.FromUtf16(run, output[written..], out var narrowed);
+                    written += narrowed;
+                    if (first < 0)
+                    {
+                        break;
+                    }
+
+                    var c = text[first];
+                    text = text[(first + 1)..];
+                    switch (c)
+                    {
+                        case '\b':
+                            written += Short(output[written..], (byte)'b');
+                            break;
+                        case '\t':
+                            written += Short(output[written..], (byte)'t');
+                            break;
+                        case '\n':
+                            written += Short(output[written..], (byte)'n');
+                            break;
+                        case '\f':
+                            written += Short(output[written..], (byte)'f');
+                            break;
+                        case '\r':
+                            written += Short(output[written..], (byte)'r');
+                            break;
+                        case '\\':
+                            written += Short(output[written..], (byte)'\\');
+                            break;
+                        default:
+                            if (char.IsHighSurrogate(c) && text.Length > 0 && char.IsLowSurrogate(text[0]))
+                            {
+                                written += Hex(output[written..], c);
+                                written += Hex(output[written..], text[0]);
+                                text = text[1..];
+                            }
+                            else
+                            {
+                                written += Hex(output[written..], char.IsSurrogate(c) ? '\uFFFD' : c);
+                            }
+
+                            break;
+                    }
+
+                    first = text.IndexOfAnyExcept(Plain);
+                }
+
+                output[written++] = (byte)'"';
+                writer.WriteRawValue(output[..written], skipInputValidation: true);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        private static int Short(Span<byte> output, byte letter)
+        {
+            output[0] = (byte)'\\';
+            output[1] = letter;
+            return 2;
+        }
+
+        private static int Hex(Span<byte> output, char c)
+        {
+            output[0] = (byte)'\\';
+            output[1] = (byte)'u';
+            output[2] = HexDigits[c >> 12];
+            output[3] = HexDigits[(c >> 8) & 0xF];
+            output[4] = HexDigits[(c >> 4) & 0xF];
+            output[5] = HexDigits[c & 0xF];
+            return 6;
         }
 
         private static void WriteDecoding(Utf8JsonWriter writer, DecodingParameters d)
@@ -291,7 +407,7 @@ public static class RequestHasher
             }
             else
             {
-                w.WriteStringValue(value);
+                WriteText(w, value);
             }
         });
 

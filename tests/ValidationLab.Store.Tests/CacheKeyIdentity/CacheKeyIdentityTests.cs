@@ -80,6 +80,37 @@ public sealed class CacheKeyIdentityTests
     }
 
     [Fact]
+    public void Every_utf16_code_unit_is_escaped_as_before_wherever_it_stands()
+    {
+        // Alone, after a non-ASCII character (where the serializer's writer hands over to its encoder) and between
+        // plain ASCII; 1,024 code units a request, as continuations.
+        foreach (var (before, after) in new[] { ("", ""), ("é", ""), ("ab", "cd"), ("'", "\n") })
+        {
+            for (var start = 0; start < 0x10000; start += 1024)
+            {
+                var continuations = Enumerable.Range(start, 1024).Select(c => before + (char)c + after).ToArray();
+                AssertSame(Identity, new LogLikelihoodRequest { Suite = "s", ItemId = "1", Context = "c", Continuations = continuations }, $"code units {start:X4}+ in '{before}_{after}'");
+            }
+        }
+
+        // Surrogates in every arrangement: each high one before a low one, a high one, an end, ASCII; each low one alone.
+        var pairs = new List<string>();
+        for (var high = 0xD800; high <= 0xDBFF; high++)
+        {
+            pairs.Add($"{(char)high}{(char)(0xDC00 + (high % 0x400))}");
+            pairs.Add($"{(char)high}{(char)0xDFFF}x");
+            pairs.Add($"x{(char)high}{(char)high}");
+            pairs.Add($"{(char)high}");
+            pairs.Add($"{(char)(0xDC00 + (high % 0x400))}{(char)high}é");
+        }
+
+        foreach (var chunk in pairs.Chunk(512))
+        {
+            AssertSame(Identity, new LogLikelihoodRequest { Suite = "s", ItemId = "1", Context = string.Concat(chunk), Continuations = chunk }, "surrogates");
+        }
+    }
+
+    [Fact]
     public void Keys_computed_on_many_threads_at_once_match_the_old_ones()
     {
         // The writer, its buffer and the key prefix are cached per thread: concurrent callers must not share them.
