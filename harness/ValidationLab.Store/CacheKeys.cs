@@ -16,13 +16,20 @@ public static class CacheKeys
     /// The cache key: SHA-256 over the runner identity (runner, model, source, fingerprint) and the canonical JSON of
     /// the request content (prompt and decoding parameters; ids excluded).
     /// </summary>
-    public static string CacheKey(RunnerIdentity identity, ModelRequest request) => Compute(identity, request).CacheKey;
+    public static string CacheKey(RunnerIdentity identity, ModelRequest request) => Compute(identity, request, withRequestHash: false).CacheKey;
 
     /// <summary>
     /// <see cref="CacheKey"/> and <see cref="RequestHasher.Hash"/> of the request (stored with the answer), from one
     /// canonical serialization of the request.
     /// </summary>
     public static (string CacheKey, string RequestHash) Compute(RunnerIdentity identity, ModelRequest request)
+    {
+        var (key, requestHash) = Compute(identity, request, withRequestHash: true);
+        return (key, requestHash!);
+    }
+
+    /// <summary>The key, and the request hash only when asked for: a lookup by key alone saves the second SHA-256.</summary>
+    private static (string CacheKey, string? RequestHash) Compute(RunnerIdentity identity, ModelRequest request, bool withRequestHash)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(request);
@@ -42,6 +49,11 @@ public static class CacheKeys
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(written, hash);
             var key = Convert.ToHexStringLower(hash);
+            if (!withRequestHash)
+            {
+                return (key, null);
+            }
+
             SHA256.HashData(written[prefix.Length..], hash);
             return (key, Convert.ToHexStringLower(hash));
         }
