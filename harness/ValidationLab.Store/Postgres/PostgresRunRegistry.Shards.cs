@@ -24,11 +24,6 @@ internal sealed partial class PostgresRunRegistry
                 throw ShardRules.OtherEvaluation(start, other.EvaluationSha256, description);
             }
 
-            if (shards.FirstOrDefault(s => s.Index == start.Index) is { } held && held.ShardRunId != start.ShardRunId && !start.Replace)
-            {
-                throw ShardRules.Taken(start, held, description);
-            }
-
             var facts = start.Facts;
             var now = StoreTime.Normalize(DateTimeOffset.UtcNow);
             var created = Execute(c, tx, $"""
@@ -46,7 +41,8 @@ internal sealed partial class PostgresRunRegistry
             Execute(c, tx, """
                 INSERT INTO registry_shards (run_id, shard_index, shard_count, evaluation_sha256, shard_run_id, status, started_utc)
                 VALUES ($1, $2, $3, $4, $5, 'running', $6)
-                ON CONFLICT (run_id, shard_index) DO UPDATE SET shard_run_id = excluded.shard_run_id, status = 'running', started_utc = excluded.started_utc, finished_utc = NULL
+                ON CONFLICT (run_id, shard_index) DO UPDATE SET status = 'running', started_utc = excluded.started_utc, finished_utc = NULL
+                    WHERE registry_shards.shard_run_id = excluded.shard_run_id
                 """, start.RunId, start.Index, start.Count, start.EvaluationSha256, start.ShardRunId, now);
             return true;
         });
@@ -70,13 +66,16 @@ internal sealed partial class PostgresRunRegistry
             InTransaction((c, tx) =>
             {
                 Lock(c, tx, ShardLock, ShardKey(registration.RunId, registration.Index));
-                using (var holder = Command(c, tx, "SELECT shard_run_id FROM registry_shards WHERE run_id = $1 AND shard_index = $2", registration.RunId, registration.Index))
+                if (ReadShards(c, tx, registration.RunId).FirstOrDefault(x => x.Index == registration.Index) is not { } held)
                 {
-                    var held = holder.ExecuteScalar() as string;
-                    if (held != registration.ShardRunId)
-                    {
-                        throw ShardRules.TakenOver(registration, held, description);
-                    }
+                    throw new InvalidOperationException($"shard {registration.Index} of sharded run '{registration.RunId}' was not begun (BeginShard)");
+                }
+
+                // Another run of this shard recorded it before: replaced only with --overwrite, or when its results are ours.
+                if (held.ShardRunId != registration.ShardRunId && !registration.Replace && held.ItemCount > 0
+                    && ShardRules.FirstDifference(ShardItems(c, tx, registration.RunId, registration.Index), registration.Items) is { } difference)
+                {
+                    throw ShardRules.Differs(registration, held, difference, description);
                 }
 
                 Execute(c, tx, "DELETE FROM registry_shard_items WHERE run_id = $1 AND shard_index = $2", registration.RunId, registration.Index);
@@ -117,8 +116,8 @@ internal sealed partial class PostgresRunRegistry
                     w.Write(f.Sha256, NpgsqlDbType.Text);
                     w.Write(f.Bytes, NpgsqlDbType.Bytea);
                 });
-                Execute(c, tx, "UPDATE registry_shards SET status = $3, finished_utc = $4, item_count = $5 WHERE run_id = $1 AND shard_index = $2",
-                    registration.RunId, registration.Index, ShardRules.Status(registration.Failed), StoreTime.Normalize(DateTimeOffset.UtcNow), registration.Items.Count);
+                Execute(c, tx, "UPDATE registry_shards SET shard_run_id = $6, status = $3, finished_utc = $4, item_count = $5 WHERE run_id = $1 AND shard_index = $2",
+                    registration.RunId, registration.Index, ShardRules.Status(registration.Failed), StoreTime.Normalize(DateTimeOffset.UtcNow), registration.Items.Count, registration.ShardRunId);
                 return true;
             });
         }
@@ -155,6 +154,19 @@ internal sealed partial class PostgresRunRegistry
 
             return (IReadOnlyList<RunFile>)files.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         });
+    }
+
+    private static List<ItemRow> ShardItems(NpgsqlConnection c, NpgsqlTransaction tx, string runId, int index)
+    {
+        using var cmd = Command(c, tx, "SELECT suite, item_id, status, correct, score, label, cluster, json FROM registry_shard_items WHERE run_id = $1 AND shard_index = $2 ORDER BY position", runId, index);
+        using var r = cmd.ExecuteReader();
+        var list = new List<ItemRow>();
+        while (r.Read())
+        {
+            list.Add(new ItemRow(r.GetString(0), r.GetString(1), r.GetString(2), NullableBool(r, 3), NullableDouble(r, 4), NullableBool(r, 5), r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7)));
+        }
+
+        return list;
     }
 
     private static List<ShardStatus> ReadShards(NpgsqlConnection c, NpgsqlTransaction? tx, string runId) =>

@@ -26,13 +26,30 @@ internal static class ShardRules
     public static InputException OtherEvaluation(ShardStart start, string held, string store) =>
         new($"sharded run {start.RunId} in {store} holds shards of evaluation {held}, not of {start.EvaluationSha256}; run this shard with --no-registry", field: "--shard");
 
-    /// <summary>The shard index is held by another shard run and --overwrite was not given.</summary>
-    public static InputException Taken(ShardStart start, ShardStatus held, string store) =>
-        new($"shard {Of(start.Index, start.Count)} of sharded run {start.RunId} in {store} is already {held.Status} as run {held.ShardRunId} (started {StoreTime.Format(held.StartedUtc)}); a second run of the same shard is refused so that its items are not recorded twice: pass --overwrite to replace that shard, or --resume to continue it", field: "--shard");
+    /// <summary>Another shard run recorded this shard with other results, and --overwrite was not given.</summary>
+    public static InputException Differs(ShardRegistration registration, ShardStatus held, string difference, string store) =>
+        new($"shard {Of(registration.Index, held.Count)} of sharded run {registration.RunId} in {store} is already recorded by run {held.ShardRunId} ({held.Status}, {held.ItemCount.ToString(CultureInfo.InvariantCulture)} items) with different results ({difference}); this run's items are not recorded. Run the shard again with --overwrite to replace that record", field: "--shard");
 
-    /// <summary>Another shard run took the shard over (--overwrite) while this one ran.</summary>
-    public static InputException TakenOver(ShardRegistration registration, string? holder, string store) =>
-        new($"shard {registration.Index.ToString(CultureInfo.InvariantCulture)} of sharded run {registration.RunId} in {store} is now held by run {holder ?? "(none)"}, not by this run {registration.ShardRunId} (was it run again with --overwrite?); this run's items are not recorded", field: "--shard");
+    /// <summary>The first item whose recorded result differs from <paramref name="items"/>', or null when they are the same results.</summary>
+    public static string? FirstDifference(IReadOnlyList<ItemRow> recorded, IReadOnlyList<ItemRow> items)
+    {
+        static (string, bool?, double?, bool?) Result(ItemRow r) => (r.Status, r.Correct, r.Score, r.Label);
+        var held = recorded.ToDictionary(r => (r.Suite, r.ItemId), Result);
+        foreach (var item in items)
+        {
+            if (!held.Remove((item.Suite, item.ItemId), out var was))
+            {
+                return $"item '{item.ItemId}' of suite '{item.Suite}' is new";
+            }
+
+            if (was != Result(item))
+            {
+                return $"item '{item.ItemId}' of suite '{item.Suite}' was {was.Item1}, score {was.Item3?.ToString(CultureInfo.InvariantCulture) ?? "none"}, now {item.Status}, score {item.Score?.ToString(CultureInfo.InvariantCulture) ?? "none"}";
+            }
+        }
+
+        return held.Count == 0 ? null : $"item '{held.Keys.First().ItemId}' of suite '{held.Keys.First().Suite}' is missing";
+    }
 
     /// <summary>An item of this shard is already recorded by another shard of the run.</summary>
     public static InputException Overlap(ShardRegistration registration, string suite, string itemId, int otherIndex, string store) =>

@@ -20,11 +20,6 @@ internal sealed partial class SqliteRunRegistry
                 throw ShardRules.OtherEvaluation(start, other.EvaluationSha256, description);
             }
 
-            if (shards.FirstOrDefault(s => s.Index == start.Index) is { } held && held.ShardRunId != start.ShardRunId && !start.Replace)
-            {
-                throw ShardRules.Taken(start, held, description);
-            }
-
             var facts = start.Facts;
             var now = StoreTime.Format(DateTimeOffset.UtcNow);
             using (var run = db.Command("""
@@ -41,7 +36,8 @@ internal sealed partial class SqliteRunRegistry
             using (var shard = db.Command("""
                 INSERT INTO registry_shards (run_id, shard_index, shard_count, evaluation_sha256, shard_run_id, status, started_utc)
                 VALUES ($a, $b, $c, $d, $e, 'running', $f)
-                ON CONFLICT (run_id, shard_index) DO UPDATE SET shard_run_id = excluded.shard_run_id, status = 'running', started_utc = excluded.started_utc, finished_utc = NULL
+                ON CONFLICT (run_id, shard_index) DO UPDATE SET status = 'running', started_utc = excluded.started_utc, finished_utc = NULL
+                    WHERE registry_shards.shard_run_id = excluded.shard_run_id
                 """, tx, start.RunId, start.Index, start.Count, start.EvaluationSha256, start.ShardRunId, now))
             {
                 shard.ExecuteNonQuery();
@@ -59,13 +55,16 @@ internal sealed partial class SqliteRunRegistry
         {
             db.ThrowIfDisposed();
             using var tx = db.Connection.BeginTransaction(deferred: false);
-            using (var holder = db.Command("SELECT shard_run_id FROM registry_shards WHERE run_id = $a AND shard_index = $b", tx, registration.RunId, registration.Index))
+            if (ReadShardsLocked(registration.RunId, tx).FirstOrDefault(x => x.Index == registration.Index) is not { } held)
             {
-                var held = holder.ExecuteScalar() as string;
-                if (held != registration.ShardRunId)
-                {
-                    throw ShardRules.TakenOver(registration, held, description);
-                }
+                throw new InvalidOperationException($"shard {registration.Index} of sharded run '{registration.RunId}' was not begun (BeginShard)");
+            }
+
+            // Another run of this shard recorded it before: replaced only with --overwrite, or when its results are ours.
+            if (held.ShardRunId != registration.ShardRunId && !registration.Replace && held.ItemCount > 0
+                && ShardRules.FirstDifference(ShardItemsLocked(registration.RunId, registration.Index, tx), registration.Items) is { } difference)
+            {
+                throw ShardRules.Differs(registration, held, difference, description);
             }
 
             foreach (var table in new[] { "registry_shard_items", "registry_shard_files" })
@@ -107,8 +106,8 @@ internal sealed partial class SqliteRunRegistry
 
             InsertAll(tx, "INSERT INTO registry_shard_files (run_id, shard_index, name, length, sha256, bytes) VALUES ($a, $b, $c, $d, $e, $f)",
                 registration.Files, (f, _) => [registration.RunId, registration.Index, f.Name, (long)f.Bytes.Length, f.Sha256, f.Bytes]);
-            using (var end = db.Command("UPDATE registry_shards SET status = $c, finished_utc = $d, item_count = $e WHERE run_id = $a AND shard_index = $b",
-                tx, registration.RunId, registration.Index, ShardRules.Status(registration.Failed), StoreTime.Format(DateTimeOffset.UtcNow), registration.Items.Count))
+            using (var end = db.Command("UPDATE registry_shards SET shard_run_id = $f, status = $c, finished_utc = $d, item_count = $e WHERE run_id = $a AND shard_index = $b",
+                tx, registration.RunId, registration.Index, ShardRules.Status(registration.Failed), StoreTime.Format(DateTimeOffset.UtcNow), registration.Items.Count, registration.ShardRunId))
             {
                 end.ExecuteNonQuery();
             }
@@ -145,6 +144,19 @@ internal sealed partial class SqliteRunRegistry
 
             return files.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         }
+    }
+
+    private List<ItemRow> ShardItemsLocked(string runId, int index, SqliteTransaction tx)
+    {
+        using var cmd = db.Command("SELECT suite, item_id, status, correct, score, label, cluster, json FROM registry_shard_items WHERE run_id = $a AND shard_index = $b ORDER BY position", tx, runId, index);
+        using var r = cmd.ExecuteReader();
+        var list = new List<ItemRow>();
+        while (r.Read())
+        {
+            list.Add(new ItemRow(r.GetString(0), r.GetString(1), r.GetString(2), NullableBool(r, 3), NullableDouble(r, 4), NullableBool(r, 5), r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7)));
+        }
+
+        return list;
     }
 
     private List<ShardStatus> ReadShardsLocked(string runId, SqliteTransaction? tx) =>
