@@ -93,6 +93,31 @@ public sealed class ShardRegistryMergeTests : IDisposable
     }
 
     [Fact]
+    public async Task Should_Find_The_Sharded_Run_From_The_Config_File_The_Shards_Ran_As_A_Merge_Job_Does()
+    {
+        // Given: a cluster-style config file (the Job passes it and --store, never a run id)
+        var config = Path.Combine(RepoPaths.Root, "fixtures", "configs", "medqa-slices.yaml");
+        var none = await CliRunner.RunAsync("merge", "--store", Store, "--config", config, "--out", _dir.Combine("m0"));
+        Assert.Equal(2, none.ExitCode); // the store does not exist yet
+        for (var i = 0; i < 2; i++)
+        {
+            await Run(["run", "--config", config, "--shard", $"{i}/2", "--store", Store, "--out", _dir.Combine($"shard-{i}")]);
+        }
+
+        var whole = await Run(["run", "--config", config, "--no-registry", "--out", _dir.Combine("whole")]);
+        var other = await CliRunner.RunAsync("merge", "--store", Store, "--config", Path.Combine(RepoPaths.Root, "fixtures", "configs", "medqa-baseline.yaml"), "--out", _dir.Combine("m1"));
+
+        // When
+        var merged = await CliRunner.RunAsync("merge", "--store", Store, "--config", config, "--out", _dir.Combine("merged"));
+
+        // Then: the sharded run of that config, merged like the unsharded run (slices included); another config has none
+        Assert.True(merged.ExitCode == 0, merged.ToString());
+        Assert.Equal(RunIdOf(_dir.Combine("shard-0")), Results(_dir.Combine("merged"))["manifest"]!["run_id"]!.GetValue<string>());
+        AssertSameEvaluation(whole, _dir.Combine("merged"));
+        AssertRefused(other, "no sharded run of this configuration (evaluation key", "--store");
+    }
+
+    [Fact]
     public async Task Should_Refuse_An_Unknown_Or_Unsharded_Run_And_Both_Or_Neither_Source()
     {
         // Given: an unsharded run in the store
@@ -109,7 +134,7 @@ public sealed class ShardRegistryMergeTests : IDisposable
         // Then
         AssertRefused(unknown, "there is no run 'sharded-3-0000000000000000' in the run registry");
         AssertRefused(unsharded, $"run '{plainId}'", "is not a sharded run");
-        AssertRefused(both, "give either --run (merge from the run registry) or shard folders, not both");
+        AssertRefused(both, "give one of --run or --config (merge from the run registry) or shard folders, not several");
         AssertRefused(neither, "give the shard run folders to merge, or --run RUN_ID");
         AssertRefused(noStore, "there is no run registry here");
         Assert.False(File.Exists(_dir.Combine("absent.db")));

@@ -11,10 +11,11 @@ using ValidationLab.Sharding;
 namespace ValidationLab.Cli.Commands;
 
 /// <summary>
-/// `validationlab merge --out DIR (--run RUN_ID | SHARD_DIR...)`: combines the shards of one evaluation into one run
+/// `validationlab merge --out DIR (--run RUN_ID | --config FILE | SHARD_DIR...)`: combines the shards of one evaluation into one run
 /// folder (results.json, items.jsonl, items.csv, config.yaml, report.html) equal to the unsharded run's. With --run
 /// the shards come from the run registry alone — every shard recorded itself into the evaluation's sharded run — so
-/// no shard folder is needed; otherwise from the shard run folders. Shards of different evaluations, overlapping
+/// no shard folder is needed (--config finds that run from the config file the shards ran, as a cluster's merge Job
+/// must); otherwise from the shard run folders. Shards of different evaluations, overlapping
 /// shards and missing or unfinished shards or items are refused (exit 2 naming the first one). The merged run takes
 /// the sharded run's id and is recorded in it (the store is opened before the merge, so a bad --store stops it with
 /// nothing written).
@@ -26,30 +27,37 @@ internal static class MergeCommand
         var output = new Option<string>("--out") { Description = "Folder the merged run is written to; must be new or empty unless --overwrite.", Required = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Let --out name a folder that holds files: replace the run files in it, keep every other file." };
         var run = new Option<string?>("--run") { Description = "Merge the sharded run with this id from the run registry (runs list shows it; every shard prints it), instead of shard folders." };
+        var config = new Option<string?>("--config") { Description = "Merge the sharded run of this config file from the run registry (the shards ran `run --config FILE --shard I/N`), instead of --run: for a cluster's merge Job, which cannot know the run id." };
         var store = new Option<string?>("--store") { Description = "Run store the shards are read from (--run) and the merged run is recorded in: a SQLite file or a PostgreSQL connection string. Default .validationlab/store.db." };
         var noRegistry = new Option<bool>("--no-registry") { Description = "Do not record the merged run in the run registry." };
         var shards = new Argument<string[]>("SHARD_DIR") { Description = "The run folders of every shard (0 to N-1) of one evaluation, in any order (not with --run).", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("merge", "Combine the shard runs of one evaluation (run --shard I/N) into one run folder, re-aggregated as if run unsharded.")
         {
-            output, overwrite, run, store, noRegistry, shards,
+            output, overwrite, run, config, store, noRegistry, shards,
         };
         command.SetAction(async (parse, ct) =>
         {
             var folders = parse.GetValue(shards) ?? [];
             var runId = parse.GetValue(run);
-            if (runId is not null && folders.Length > 0)
+            var configFile = parse.GetValue(config);
+            if (new[] { runId is not null, configFile is not null, folders.Length > 0 }.Count(given => given) > 1)
             {
-                throw new InputException("give either --run (merge from the run registry) or shard folders, not both", field: "--run");
+                throw new InputException("give one of --run or --config (merge from the run registry) or shard folders, not several", field: runId is null ? "--config" : "--run");
             }
 
-            if (runId is null && folders.Length == 0)
+            if (runId is null && configFile is null && folders.Length == 0)
             {
-                throw new InputException("give the shard run folders to merge, or --run RUN_ID to merge a sharded run from the run registry", field: "SHARD_DIR");
+                throw new InputException("give the shard run folders to merge, or --run RUN_ID (or --config FILE) to merge a sharded run from the run registry", field: "SHARD_DIR");
             }
 
             var outDir = Path.GetFullPath(parse.GetValue(output)!);
-            using var opened = runId is not null ? RunsCommand.OpenExisting(parse.GetValue(store))
+            using var opened = runId is not null || configFile is not null ? RunsCommand.OpenExisting(parse.GetValue(store))
                 : parse.GetValue(noRegistry) ? null : Store.StoreFactory.Open(parse.GetValue(store));
+            if (configFile is not null)
+            {
+                runId = ShardedRunOf(context, opened!, configFile);
+            }
+
             RunWriter.CheckDestination(outDir, parse.GetValue(overwrite));
             var merger = new ShardMerger(context.Registry.Value);
             Pipeline.RunOutcome outcome;
@@ -75,6 +83,23 @@ internal static class MergeCommand
             return opened is null || parse.GetValue(noRegistry) ? ExitCodes.Success : await RecordAsync(context, opened, outcome).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>
+    /// The sharded run the shards of <paramref name="configFile"/> recorded into: its evaluation key is the config as
+    /// `run --config FILE` loads it, without a shard. One per shard count; several counts: the user picks with --run.
+    /// </summary>
+    private static string ShardedRunOf(CliContext context, Store.IRunStore opened, string configFile)
+    {
+        var config = new Configuration.ConfigLoader(context.Registry.Value).Load(new Configuration.RunOptions { ConfigFile = configFile });
+        var key = config.EvaluationSha256;
+        var runs = opened.Registry.ListRuns(Store.RunQuery.All).Where(r => r.Shards is not null && r.Facts.ConfigSha256 == key).ToList();
+        return runs.Count switch
+        {
+            1 => runs[0].Facts.RunId,
+            0 => throw new InputException($"no sharded run of this configuration (evaluation key {key}) in the run registry {opened.Description}: did its shards run with this config file, no other flags, and this --store?", configFile, field: "--config"),
+            _ => throw new InputException($"several sharded runs of this configuration in {opened.Description}: {string.Join(", ", runs.Select(r => $"{r.Facts.RunId} ({r.Shards!.Count} shards)"))}; pick one with --run", configFile, field: "--config"),
+        };
     }
 
     /// <summary>Records the merged run; when that fails the merged folder stays complete and the message says how to record it later.</summary>
