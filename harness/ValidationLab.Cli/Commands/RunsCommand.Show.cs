@@ -98,12 +98,17 @@ internal static partial class RunsCommand
     private static void Print(IAnsiConsole console, RunDetail detail, List<(string Suite, string Metric, MetricValue Value)> metrics, IReadOnlyList<SignoffRow> signoffs)
     {
         var f = detail.Facts;
+
+        // A sharded run not merged yet has no results of its own: say so, and count what its shards recorded.
+        var unmerged = detail.Shards.Count > 0 && detail.Files.Count == 0;
+        var finished = unmerged ? "not merged yet" : Utc(f.FinishedUtc);
+        var items = unmerged ? $"{detail.Shards.Sum(s => s.ItemCount).ToString(CultureInfo.InvariantCulture)} (recorded by its shards so far)" : detail.Items.Count.ToString(CultureInfo.InvariantCulture);
         var facts = new Table().Title(Markup.Escape($"run {f.RunId}")).AddColumn("fact").AddColumn("value");
         foreach (var (name, value) in new[]
         {
             ("runner/model", $"{f.Runner}/{f.Model}"), ("suites", string.Join(", ", f.Suites)), ("seed", f.Seed.ToString(CultureInfo.InvariantCulture)),
-            ("started (UTC)", Utc(f.StartedUtc)), ("finished (UTC)", Utc(f.FinishedUtc)), ("config sha256", f.ConfigSha256),
-            ("harness commit", f.HarnessCommit ?? "unknown"), ("items", detail.Items.Count.ToString(CultureInfo.InvariantCulture)), ("promoted", f.Promoted ? "yes" : "no"),
+            ("started (UTC)", Utc(f.StartedUtc)), ("finished (UTC)", finished), ("config sha256", f.ConfigSha256),
+            ("harness commit", f.HarnessCommit ?? "unknown"), ("items", items), ("promoted", f.Promoted ? "yes" : "no"),
         })
         {
             facts.AddRow(Markup.Escape(name), Markup.Escape(value));
