@@ -51,6 +51,30 @@ public interface IRunRegistry
     /// <summary>Marks a registered run promoted (or not); throws when the run is not registered.</summary>
     void SetPromoted(string runId, bool promoted);
 
+    // ---- Sharded runs (schema version 4) ----
+
+    /// <summary>
+    /// A shard run begins: creates the sharded run (facts and suites) when it is the first shard to arrive, and marks
+    /// the shard running under <see cref="ShardStart.ShardRunId"/>. Throws an input error, recording nothing, when the
+    /// sharded run holds another evaluation, or when the shard is already held by another shard run and
+    /// <see cref="ShardStart.Replace"/> is not set. Shards of one run beginning at once (any process) never conflict.
+    /// </summary>
+    void BeginShard(ShardStart start);
+
+    /// <summary>
+    /// Records the shard's items and files and its end (finished or failed), replacing only this shard's earlier rows
+    /// (a resumed or retried shard), in one transaction. Throws an input error, recording nothing, when an item is
+    /// already recorded by another shard of the run (overlapping shards) or when another shard run took the shard
+    /// over since it began.
+    /// </summary>
+    void RecordShard(ShardRegistration registration);
+
+    /// <summary>The run's shards by index; empty when it is not a sharded run.</summary>
+    IReadOnlyList<ShardStatus> ReadShards(string runId);
+
+    /// <summary>A shard's recorded files with their bytes, in ordinal name order, each checked against its SHA-256.</summary>
+    IReadOnlyList<RunFile> ReadShardFiles(string runId, int index);
+
     // ---- Sign-offs (append-only) ----
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace ValidationLab.Cli.Tests;
 /// <summary>
 /// deploy/ (issue 12): the Kubernetes Indexed Job runs one shard per completion index, its shard arguments are what
 /// the CLI accepts (checked with the CLI's own parser and <see cref="ItemShard.Parse"/>), the store comes from a
-/// Secret, and the merge Job merges exactly the folders the shards write.
+/// Secret, and the merge Job merges the sharded run the shards record in that store, needing no shared volume.
 /// </summary>
 public sealed class DeployManifestTests
 {
@@ -89,25 +89,45 @@ public sealed class DeployManifestTests
     }
 
     [Fact]
-    public void Should_Merge_Exactly_The_Folders_The_Shards_Write()
+    public void Should_Merge_The_Sharded_Run_The_Shards_Record_Into_From_The_Same_Store_And_Config()
     {
         // Given
         var shards = Load(ShardsFile);
-        var completions = int.Parse(Text(Map(shards, "spec"), "completions"), System.Globalization.CultureInfo.InvariantCulture);
+        var merge = Load(MergeFile);
         var shardArgs = Args(shards);
-        var outPattern = shardArgs[shardArgs.IndexOf("--out") + 1];
-        var expected = Enumerable.Range(0, completions).Select(i => outPattern.Replace(IndexVariable, i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        var mergeArgs = Args(merge);
 
-        // When
-        var mergeArgs = Args(Load(MergeFile));
-        var outAt = mergeArgs.IndexOf("--out");
-        var folders = mergeArgs.Where((a, i) => i > 0 && i != outAt && i != outAt + 1 && a != "--overwrite").ToList();
-
-        // Then
+        // Then: the merge reads the store the shards write (the same Secret) and finds their sharded run by the same
+        // config file; it names no shard folder, so no volume has to be shared between the pods.
         Assert.Equal("merge", mergeArgs[0]);
-        Assert.Contains(IndexVariable, outPattern, StringComparison.Ordinal);
-        Assert.Equal(expected.Order(StringComparer.Ordinal), folders.Order(StringComparer.Ordinal));
+        Assert.Equal(Value(shardArgs, "--config"), Value(mergeArgs, "--config"));
+        Assert.Equal(StoreSecret(shards), StoreSecret(merge));
+        Assert.DoesNotContain("--run", mergeArgs);
+        var valued = new[] { "--store", "--config", "--out" };
+        var positional = mergeArgs.Skip(1).Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && !valued.Contains(mergeArgs[i])).ToList();
+        Assert.Empty(positional);
+        Assert.DoesNotContain(Volumes(merge), v => v.Children.ContainsKey("persistentVolumeClaim") && Text(v, "name") == MountName(merge, Path.GetDirectoryName(Value(mergeArgs, "--out"))!));
+        Assert.DoesNotContain(Volumes(shards), v => v.Children.ContainsKey("persistentVolumeClaim") && Text(v, "name") == MountName(shards, Path.GetDirectoryName(Value(shardArgs, "--out"))!));
     }
+
+    private static string Value(List<string> args, string option) => args[args.IndexOf(option) + 1];
+
+    /// <summary>(secret, key) the container's --store variable is read from.</summary>
+    private static (string Name, string Key) StoreSecret(YamlMappingNode job)
+    {
+        var variable = Regex.Match(Value(Args(job), "--store"), @"^\$\((\w+)\)$");
+        Assert.True(variable.Success, "--store is not $(VARIABLE)");
+        var env = ((YamlSequenceNode)Container(job).Children["env"]).Children.Cast<YamlMappingNode>().Single(e => Text(e, "name") == variable.Groups[1].Value);
+        var secret = Map(Map(env, "valueFrom"), "secretKeyRef");
+        return (Text(secret, "name"), Text(secret, "key"));
+    }
+
+    private static IEnumerable<YamlMappingNode> Volumes(YamlMappingNode job) =>
+        ((YamlSequenceNode)Map(Map(Map(job, "spec"), "template"), "spec").Children["volumes"]).Children.Cast<YamlMappingNode>();
+
+    /// <summary>The volume mounted at <paramref name="path"/> in the job's container.</summary>
+    private static string MountName(YamlMappingNode job, string path) =>
+        Text(((YamlSequenceNode)Container(job).Children["volumeMounts"]).Children.Cast<YamlMappingNode>().Single(m => Text(m, "mountPath") == path), "name");
 
     private static YamlMappingNode Load(string path)
     {

@@ -236,13 +236,16 @@ public sealed class ShardMergeTests : IDisposable
         var merged = await CliRunner.RunAsync("merge", "--out", _dir.Combine("merged"), "--store", store, shards[0], shards[1]);
         var listed = await CliRunner.RunAsync("runs", "list", "--store", store, "--json");
 
-        // Then: the registry holds the merged run beside its shards, with every item of the evaluation
+        // Then: the registry holds one run, the evaluation's sharded run: both shards recorded into it, then the merge
         Assert.True(merged.ExitCode == 0, merged.ToString());
         Assert.True(listed.ExitCode == 0, listed.ToString());
         var mergedId = Results(_dir.Combine("merged"))["manifest"]!["run_id"]!.GetValue<string>();
-        var ids = JsonNode.Parse(listed.Stdout)!.AsArray().Select(r => r!["run_id"]!.GetValue<string>()).ToList();
-        Assert.Contains(mergedId, ids);
-        Assert.All(shards, s => Assert.Contains(Results(s)["manifest"]!["run_id"]!.GetValue<string>(), ids));
+        var key = Results(shards[0])["manifest"]!["shard"]!["evaluation_sha256"]!.GetValue<string>();
+        Assert.Equal($"sharded-2-{key[..16]}", mergedId);
+        var run = Assert.Single(JsonNode.Parse(listed.Stdout)!.AsArray())!;
+        Assert.Equal(mergedId, run["run_id"]!.GetValue<string>());
+        Assert.Equal("""{"count":2,"finished":2,"merged":true}""", run["shards"]!.ToJsonString());
+        Assert.Equal(MedQaFiles.FixtureLines.Count, run["items"]!.GetValue<int>());
         var exported = await CliRunner.RunAsync("runs", "export", mergedId, "--out", _dir.Combine("exported"), "--store", store);
         Assert.True(exported.ExitCode == 0, exported.ToString());
         Assert.Equal(File.ReadAllBytes(Path.Combine(_dir.Combine("merged"), "items.jsonl")), File.ReadAllBytes(Path.Combine(_dir.Combine("exported"), "items.jsonl")));

@@ -10,7 +10,9 @@ namespace ValidationLab.EndToEnd.Tests;
 /// Sharded runs as a cluster runs them (issue 12): `validationlab run --shard I/N` as real child processes, all at
 /// once, against one loopback endpoint and one shared SQLite store; `merge` must give the unsharded run. A shard
 /// killed with SIGKILL while the server holds its requests, restarted with `--resume`, must finish without
-/// duplicate items or a stored answer asked again, and the merged run must pass `audit verify` after sign-off.
+/// duplicate items or a stored answer asked again, and the merged run must pass `audit verify` after sign-off. The
+/// shards record themselves into their evaluation's one registry run, and `merge --run` from the store alone gives
+/// the folder merge byte for byte.
 /// </summary>
 public sealed class ShardProcessTests : IAsyncLifetime
 {
@@ -59,6 +61,15 @@ public sealed class ShardProcessTests : IAsyncLifetime
 
         // 3. Same metrics, items and configuration; the accounting adds up.
         AssertSameEvaluation(_ws.At("whole"), _ws.At("merged"));
+
+        // The four shards recorded into one registry run: merged from the store alone it is the folder merge, byte for byte.
+        var runId = ShardedRunId(ShardDir(0));
+        var fromStore = await Workspace.RunInProcessAsync(["merge", "--store", _ws.Store, "--run", runId, "--out", _ws.At("merged-from-store")]);
+        Assert.True(fromStore.ExitCode == 0, fromStore.ToString());
+        AssertSameFiles(_ws.At("merged"), _ws.At("merged-from-store"));
+        AssertSameEvaluation(_ws.At("whole"), _ws.At("merged-from-store"));
+        Assert.Equal(Enumerable.Range(0, shards).Select(i => (i, "finished", RunFolder.Items(ShardDir(i)).Count)), RegistryShards(_ws.Store, runId));
+        Assert.Equal(Repo.FixtureItems, RegistryShardItems(_ws.Store, runId));
         var results = RunFolder.Results(_ws.At("merged"));
         Assert.Equal(Repo.FixtureItems, RunFolder.Accounting(results, "requests"));
         Assert.Equal(0, RunFolder.Accounting(results, "cache_hits"));
@@ -98,6 +109,7 @@ public sealed class ShardProcessTests : IAsyncLifetime
         Assert.False(Directory.Exists(ShardDir(1)), "a killed shard left its results folder");
         var stored = StoredHashes(_ws.Store);
         Assert.InRange(stored.Count, 1, answeredBeforeKill + Concurrency);
+        Assert.Equal([(1, "running", 0)], RegistryShards(_ws.Store, KilledShardRunId())); // it began, and never ended
 
         // 2. Restart the same shard with --resume, again as a process.
         _server.ResetCounters();
@@ -123,10 +135,19 @@ public sealed class ShardProcessTests : IAsyncLifetime
         var shardResults = RunFolder.Results(ShardDir(1));
         Assert.True(shardResults["manifest"]!["resumed"]!.GetValue<bool>());
 
-        // 3. The other shard, the merge, and the unsharded run for reference.
+        // The registry holds shard 1 once, recorded by the resumed run (the same run id as the killed one).
+        var runId = ShardedRunId(ShardDir(1));
+        Assert.Equal([(1, "finished", shardItems)], RegistryShards(_ws.Store, runId));
+        Assert.Equal(shardItems, RegistryShardItems(_ws.Store, runId));
+
+        // 3. A merge from the store before shard 0 has run names it; then shard 0, the merge, and the unsharded run.
+        var early = await Workspace.RunInProcessAsync(["merge", "--store", _ws.Store, "--run", runId, "--out", _ws.At("merged")]);
+        Assert.True(early.ExitCode == 2, early.ToString());
+        Assert.Contains($"{Repo.FixtureItems - shardItems} planned item(s) missing: shard 0/2 (not started, {Repo.FixtureItems - shardItems} planned item(s))", early.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_ws.At("merged")));
         var zero = await Workspace.RunInProcessAsync(ShardArgs(0, 2));
         Assert.True(zero.ExitCode == 0, zero.ToString());
-        var merged = await Workspace.RunInProcessAsync(["merge", "--out", _ws.At("merged"), ShardDir(1), ShardDir(0)]);
+        var merged = await Workspace.RunInProcessAsync(["merge", "--store", _ws.Store, "--run", runId, "--out", _ws.At("merged")]);
         Assert.True(merged.ExitCode == 0, merged.ToString());
         var whole = await Workspace.RunInProcessAsync(_ws.RunArgs(_server, "whole", store: _ws.At("whole-store/store.db"), concurrency: Concurrency));
         Assert.True(whole.ExitCode == 0, whole.ToString());
@@ -143,6 +164,18 @@ public sealed class ShardProcessTests : IAsyncLifetime
         var audit = await Workspace.RunInProcessAsync(["audit", "verify", "--store", _ws.Store, "--run", _ws.At("merged")]);
         Assert.True(audit.ExitCode == 0, audit.ToString());
         Assert.Contains("audit trail intact: 1 record(s) checked", audit.Stdout, StringComparison.Ordinal);
+
+        // 5. A retried pod (--resume --overwrite after the shard had finished: a new run of it, answered from the
+        //    store) replaces shard 1's rows and only those; still no item twice.
+        _server.ResetCounters();
+        var retried = await Workspace.RunInProcessAsync([.. ShardArgs(1, 2), "--resume", "--overwrite"]);
+        Assert.True(retried.ExitCode == 0, retried.ToString());
+        Assert.Equal(0, _server.Requests);
+        Assert.Equal([(0, "finished", Repo.FixtureItems - shardItems), (1, "finished", shardItems)], RegistryShards(_ws.Store, runId));
+        Assert.Equal(Repo.FixtureItems, RegistryShardItems(_ws.Store, runId));
+        var retriedId = RunFolder.Results(ShardDir(1))["manifest"]!["run_id"]!.GetValue<string>();
+        Assert.NotEqual(shardResults["manifest"]!["run_id"]!.GetValue<string>(), retriedId);
+        Assert.Equal(retriedId, RegistryShardRunId(_ws.Store, runId, 1));
         Assert.Empty(_ws.FilesContaining(_ws.Key));
     }
 
@@ -175,6 +208,71 @@ public sealed class ShardProcessTests : IAsyncLifetime
         Assert.Equal(expected["slices"]?.ToJsonString(), actual["slices"]?.ToJsonString());
         Assert.Equal(RunFolder.ItemsWithoutLatency(whole), RunFolder.ItemsWithoutLatency(merged));
         Assert.Equal(File.ReadAllText(Path.Combine(whole, "config.yaml")), File.ReadAllText(Path.Combine(merged, "config.yaml")));
+    }
+
+    /// <summary>The sharded run of the killed shard, which left no folder to read its key from: the only one in the store.</summary>
+    private string KilledShardRunId()
+    {
+        using var connection = Open(_ws.Store);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT run_id FROM registry_shards";
+        return (string)command.ExecuteScalar()!;
+    }
+
+    /// <summary>The sharded run a shard folder's run recorded into (its count and evaluation key), as the CLI names it.</summary>
+    internal static string ShardedRunId(string shardDir)
+    {
+        var shard = RunFolder.Results(shardDir)["manifest"]!["shard"]!;
+        return $"sharded-{shard["count"]!.GetValue<int>()}-{shard["evaluation_sha256"]!.GetValue<string>()[..16]}";
+    }
+
+    /// <summary>results.json, items.jsonl, items.csv and config.yaml of two run folders byte for byte.</summary>
+    internal static void AssertSameFiles(string expected, string actual)
+    {
+        foreach (var file in new[] { "results.json", "items.jsonl", "items.csv", "config.yaml" })
+        {
+            Assert.True(File.ReadAllBytes(Path.Combine(expected, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(actual, file))), $"{file} of {actual} differs from {expected}'s");
+        }
+    }
+
+    /// <summary>The sharded run's shards as the store holds them: (index, status, items).</summary>
+    private static List<(int Index, string Status, int Items)> RegistryShards(string path, string runId)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT shard_index, status, item_count FROM registry_shards WHERE run_id = $r ORDER BY shard_index";
+        command.Parameters.AddWithValue("$r", runId);
+        using var reader = command.ExecuteReader();
+        var shards = new List<(int, string, int)>();
+        while (reader.Read())
+        {
+            shards.Add((reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2)));
+        }
+
+        return shards;
+    }
+
+    /// <summary>How many distinct items the sharded run's shards recorded; equal to the row count, or an item is there twice.</summary>
+    private static int RegistryShardItems(string path, string runId)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*), count(DISTINCT suite || '/' || item_id) FROM registry_shard_items WHERE run_id = $r";
+        command.Parameters.AddWithValue("$r", runId);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        Assert.Equal(reader.GetInt32(0), reader.GetInt32(1));
+        return reader.GetInt32(0);
+    }
+
+    private static string RegistryShardRunId(string path, string runId, int index)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT shard_run_id FROM registry_shards WHERE run_id = $r AND shard_index = $i";
+        command.Parameters.AddWithValue("$r", runId);
+        command.Parameters.AddWithValue("$i", index);
+        return (string)command.ExecuteScalar()!;
     }
 
     private static List<(string RunId, bool Finished)> StoredRuns(string path)

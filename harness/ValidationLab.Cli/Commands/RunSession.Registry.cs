@@ -2,6 +2,7 @@ using ValidationLab.Cli.Registration;
 using ValidationLab.Comparison;
 using ValidationLab.Exporters;
 using ValidationLab.Pipeline;
+using ValidationLab.Runners;
 using ValidationLab.Results;
 using ValidationLab.Store;
 
@@ -79,7 +80,18 @@ internal sealed partial class RunSession
 
         try
         {
-            _store.Registry.RecordResults(RunRegistrations.FromFolder(new LoadedRun(outcome.OutDirectory, outcome.Result, outcome.Items)));
+            var run = new LoadedRun(outcome.OutDirectory, outcome.Result, outcome.Items);
+            if (run.Result.Manifest.Shard is { } shard)
+            {
+                // A shard is a member of its evaluation's one sharded run, not a run of its own (BeginShard in Bind).
+                var registration = RunRegistrations.ShardFromFolder(run, failed: !outcome.Succeeded, replace: config.Run.Overwrite);
+                _store.Registry.RecordShard(registration);
+                var finished = _store.Registry.ReadShards(registration.RunId).Count(s => s.Finished);
+                messages.WriteLine($"shard {shard.Index}/{shard.Count} recorded in sharded run {registration.RunId} ({finished} of {shard.Count} shards finished); when all are: validationlab merge --run {registration.RunId}{StoreArgument} --out DIR");
+                return true;
+            }
+
+            _store.Registry.RecordResults(RunRegistrations.FromFolder(run));
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -88,6 +100,33 @@ internal sealed partial class RunSession
             messages.WriteLine($"its results are complete in {outcome.OutDirectory}; record them later with: validationlab runs record \"{outcome.OutDirectory}\"{StoreArgument}");
             return false;
         }
+    }
+
+    /// <summary>
+    /// A shard run joins its evaluation's sharded run in the registry before any model call, so `runs list` shows it
+    /// running; a sharded run that holds another evaluation is refused here (exit 2, nothing asked of the model).
+    /// </summary>
+    private void BeginShard(IModelRunner runner, string shardRunId)
+    {
+        if (_store is null || config.Run.Shard is not { } shard)
+        {
+            return;
+        }
+
+        var runId = ShardedRun.IdFor(config.EvaluationSha256, shard.Count);
+        var facts = new RunFacts
+        {
+            RunId = runId,
+            Suites = [.. config.Suites.Select(s => s.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            Model = runner.Identity.Model,
+            Runner = runner.Identity.Runner,
+            Seed = config.Run.Seed,
+            StartedUtc = DateTimeOffset.UtcNow,
+            FinishedUtc = DateTimeOffset.UtcNow,
+            ConfigSha256 = config.EvaluationSha256,
+            HarnessCommit = HarnessInfo.Commit,
+        };
+        _store.Registry.BeginShard(new ShardStart(runId, shard.Index, shard.Count, config.EvaluationSha256, shardRunId, facts));
     }
 
     private string StoreArgument => config.Run.StorePath is null ? "" : " --store \"<the same --store>\"";

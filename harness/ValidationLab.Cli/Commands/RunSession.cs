@@ -60,7 +60,9 @@ internal sealed partial class RunSession(EvalConfig config, StoreChoice choice, 
                     : $"note: runner '{factory.Name}' answers are recomputed, not stored; --resume runs it again in full");
             }
 
-            return new RunBinding(runner, EvaluationPipeline.NewRunId(DateTimeOffset.UtcNow), false);
+            var fresh = EvaluationPipeline.NewRunId(DateTimeOffset.UtcNow);
+            BeginShard(runner, fresh);
+            return new RunBinding(runner, fresh, false);
         }
 
         _store ??= StoreFactory.Open(config.Run.StorePath);
@@ -71,6 +73,7 @@ internal sealed partial class RunSession(EvalConfig config, StoreChoice choice, 
         }
 
         _runId = _store.Registry.BeginRun(config.ConfigSha256, choice.Resume);
+        BeginShard(runner, _runId);
         _cache = new CachingModelRunner(runner, _store.Responses, _runId);
         return new RunBinding(_cache, _runId, choice.Resume && resumable is not null);
     }

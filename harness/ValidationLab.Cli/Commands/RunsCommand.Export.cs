@@ -76,8 +76,18 @@ internal static partial class RunsCommand
         command.SetAction(async (parse, ct) =>
         {
             var run = LoadedRun.Load(parse.GetValue(dir)!);
-            var registration = RunRegistrations.FromFolder(run);
             using var opened = Store.StoreFactory.Open(parse.GetValue(store));
+            if (run.Result.Manifest.Shard is not null)
+            {
+                // A shard run is a member of its evaluation's sharded run, as `run --shard` would have recorded it.
+                var shard = RunRegistrations.ShardFromFolder(run, failed: false, replace: false);
+                opened.Registry.BeginShard(RunRegistrations.ShardStartFromFolder(run));
+                opened.Registry.RecordShard(shard);
+                await context.Out.WriteLineAsync($"Recorded shard run {shard.ShardRunId} ({shard.Files.Count} files, {shard.Items.Count} items) as shard {shard.Index} of sharded run {shard.RunId} in {opened.Description}").ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            var registration = RunRegistrations.FromFolder(run);
 
             // Recording again replaces the run's facts: keep a promotion a gate already made.
             if (opened.Registry.GetRunDetail(registration.Run.RunId) is { Facts.Promoted: true })

@@ -52,6 +52,15 @@ internal static partial class RunsCommand
                     })]),
                     ["files"] = new JsonArray([.. detail.Files.Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["bytes"] = f.Length, ["sha256"] = f.Sha256 })]),
                 };
+                if (detail.Shards.Count > 0)
+                {
+                    o["shards"] = new JsonArray([.. detail.Shards.Select(s => (JsonNode)new JsonObject
+                    {
+                        ["index"] = s.Index, ["count"] = s.Count, ["status"] = s.Status, ["shard_run_id"] = s.ShardRunId, ["items"] = s.ItemCount,
+                        ["started_utc"] = Iso(s.StartedUtc), ["finished_utc"] = s.FinishedUtc is { } end ? Iso(end) : null,
+                    })]);
+                }
+
                 await context.Out.WriteLineAsync(o.ToJsonString(Indented)).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
@@ -89,18 +98,39 @@ internal static partial class RunsCommand
     private static void Print(IAnsiConsole console, RunDetail detail, List<(string Suite, string Metric, MetricValue Value)> metrics, IReadOnlyList<SignoffRow> signoffs)
     {
         var f = detail.Facts;
+
+        // A sharded run not merged yet has no results of its own: say so, and count what its shards recorded.
+        var unmerged = detail.Shards.Count > 0 && detail.Files.Count == 0;
+        var finished = unmerged ? "not merged yet" : Utc(f.FinishedUtc);
+        var items = unmerged ? $"{detail.Shards.Sum(s => s.ItemCount).ToString(CultureInfo.InvariantCulture)} (recorded by its shards so far)" : detail.Items.Count.ToString(CultureInfo.InvariantCulture);
         var facts = new Table().Title(Markup.Escape($"run {f.RunId}")).AddColumn("fact").AddColumn("value");
         foreach (var (name, value) in new[]
         {
             ("runner/model", $"{f.Runner}/{f.Model}"), ("suites", string.Join(", ", f.Suites)), ("seed", f.Seed.ToString(CultureInfo.InvariantCulture)),
-            ("started (UTC)", Utc(f.StartedUtc)), ("finished (UTC)", Utc(f.FinishedUtc)), ("config sha256", f.ConfigSha256),
-            ("harness commit", f.HarnessCommit ?? "unknown"), ("items", detail.Items.Count.ToString(CultureInfo.InvariantCulture)), ("promoted", f.Promoted ? "yes" : "no"),
+            ("started (UTC)", Utc(f.StartedUtc)), ("finished (UTC)", finished), ("config sha256", f.ConfigSha256),
+            ("harness commit", f.HarnessCommit ?? "unknown"), ("items", items), ("promoted", f.Promoted ? "yes" : "no"),
         })
         {
             facts.AddRow(Markup.Escape(name), Markup.Escape(value));
         }
 
         console.Write(facts);
+        if (detail.Shards.Count > 0)
+        {
+            var count = detail.Shards[0].Count;
+            var shards = new Table().Title(Markup.Escape($"shards: {detail.Shards.Count(s => s.Finished)} of {count} finished{(detail.Files.Count > 0 ? ", merged" : ", not merged yet")}"))
+                .AddColumn("shard").AddColumn("status").AddColumn("shard run id").AddColumn(new TableColumn("items").RightAligned()).AddColumn("finished (UTC)");
+            for (var i = 0; i < count; i++)
+            {
+                var s = detail.Shards.FirstOrDefault(x => x.Index == i);
+                shards.AddRow(
+                    Markup.Escape($"{i}/{count}"), Markup.Escape(s?.Status ?? "not started"), Markup.Escape(s?.ShardRunId ?? "-"),
+                    (s?.ItemCount ?? 0).ToString(CultureInfo.InvariantCulture), Markup.Escape(s?.FinishedUtc is { } end ? Utc(end) : "-"));
+            }
+
+            console.Write(shards);
+        }
+
         var table = new Table().Title("metrics").AddColumn("suite").AddColumn("metric").AddColumn(new TableColumn("value").RightAligned())
             .AddColumn("95% interval").AddColumn(new TableColumn("n").RightAligned()).AddColumn("method");
         foreach (var (suite, metric, m) in metrics)

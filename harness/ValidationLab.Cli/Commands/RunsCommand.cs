@@ -66,7 +66,7 @@ internal static partial class RunsCommand
             {
                 table.AddRow(
                     Markup.Escape(r.Facts.RunId),
-                    Markup.Escape(Utc(r.Facts.FinishedUtc)),
+                    Markup.Escape(r.Shards is { Merged: false } p ? $"{p.Finished} of {p.Count} shards finished" : Utc(r.Facts.FinishedUtc)),
                     Markup.Escape($"{r.Facts.Runner}/{r.Facts.Model}"),
                     Markup.Escape(string.Join(", ", r.Facts.Suites)),
                     r.ItemCount.ToString(CultureInfo.InvariantCulture),
@@ -112,6 +112,11 @@ internal static partial class RunsCommand
         var o = Facts(r.Facts);
         o["items"] = r.ItemCount;
         o["gate"] = r.LatestVerdict;
+        if (r.Shards is { } shards)
+        {
+            o["shards"] = new JsonObject { ["count"] = shards.Count, ["finished"] = shards.Finished, ["merged"] = shards.Merged };
+        }
+
         return o;
     }
 

@@ -42,6 +42,41 @@ internal static class RunRegistrations
         };
     }
 
+    /// <summary>The sharded run a shard run of <paramref name="manifest"/> records into (null when it is not a shard run).</summary>
+    public static string? ShardedRunId(RunManifest manifest) =>
+        manifest.Shard is { } shard ? ShardedRun.IdFor(shard.EvaluationSha256, shard.Count) : null;
+
+    /// <summary>
+    /// The start of the shard run in <paramref name="run"/>'s folder (as <c>runs record</c> records one that the run
+    /// itself could not): the sharded run's facts are the shard's, with the evaluation's key as its config.
+    /// </summary>
+    public static ShardStart ShardStartFromFolder(LoadedRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var manifest = run.Result.Manifest;
+        var shard = manifest.Shard ?? throw new ArgumentException("not a shard run", nameof(run));
+        var facts = FromFolder(run).Run with { RunId = ShardedRun.IdFor(shard.EvaluationSha256, shard.Count), ConfigSha256 = shard.EvaluationSha256 };
+        return new ShardStart(facts.RunId, shard.Index, shard.Count, shard.EvaluationSha256, manifest.RunId, facts);
+    }
+
+    /// <summary>The items and files of the shard run in <paramref name="run"/>'s folder, as its sharded run records them.</summary>
+    public static ShardRegistration ShardFromFolder(LoadedRun run, bool failed, bool replace)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var manifest = run.Result.Manifest;
+        var shard = manifest.Shard ?? throw new ArgumentException("not a shard run", nameof(run));
+        return new ShardRegistration
+        {
+            RunId = ShardedRun.IdFor(shard.EvaluationSha256, shard.Count),
+            Index = shard.Index,
+            ShardRunId = manifest.RunId,
+            Failed = failed,
+            Replace = replace,
+            Items = Items(run),
+            Files = Files(run.Directory),
+        };
+    }
+
     /// <summary>
     /// The files a run writes (<see cref="Output.RunWriter.RunFiles"/>) and the governance files kept beside them
     /// (comparison, gate verdict, sign-off mirror, model card), those present. Other files in the folder are the

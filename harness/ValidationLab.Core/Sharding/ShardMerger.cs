@@ -25,13 +25,23 @@ public sealed partial class ShardMerger(PluginCatalog registry)
 {
     private const int NamedAtMost = 5;
 
-    public async Task<RunOutcome> MergeAsync(IReadOnlyList<string> shardDirectories, string outDirectory, bool overwrite, IReadOnlyList<IRunExporter> exporters, TimeProvider clock, CancellationToken cancellationToken)
+    public Task<RunOutcome> MergeAsync(IReadOnlyList<string> shardDirectories, string outDirectory, bool overwrite, IReadOnlyList<IRunExporter> exporters, TimeProvider clock, CancellationToken cancellationToken)
     {
+        RunWriter.CheckDestination(Path.GetFullPath(outDirectory), overwrite);
+        return MergeAsync(ShardSet.Load(shardDirectories), outDirectory, overwrite, exporters, clock, runId: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Merges a loaded shard set. <paramref name="runId"/> is the merged run's id (the sharded run's id in the run
+    /// registry, so the folder and the registry name the evaluation alike); null: a new time-based id.
+    /// </summary>
+    public async Task<RunOutcome> MergeAsync(ShardSet set, string outDirectory, bool overwrite, IReadOnlyList<IRunExporter> exporters, TimeProvider clock, string? runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(exporters);
         ArgumentNullException.ThrowIfNull(clock);
         var outDir = Path.GetFullPath(outDirectory);
         RunWriter.CheckDestination(outDir, overwrite);
-        var set = ShardSet.Load(shardDirectories);
         var config = WholeConfig(set);
 
         // The planned items, in the order the unsharded run evaluates them: suites in config order, items in file order.
@@ -48,6 +58,7 @@ public sealed partial class ShardMerger(PluginCatalog registry)
         var suiteResults = new SortedDictionary<string, SuiteResult>(StringComparer.Ordinal);
         var sliceInputs = new List<SliceInput>();
         var missing = new List<string>();
+        var inUnfinished = new SortedDictionary<int, int>();
         var count = set.First.Count;
         foreach (var (suite, planned) in suites)
         {
@@ -55,6 +66,12 @@ public sealed partial class ShardMerger(PluginCatalog registry)
             foreach (var item in planned)
             {
                 var owner = ItemShard.IndexOf(suite.Name, item.Id, count);
+                if (set.Unfinished.ContainsKey(owner))
+                {
+                    inUnfinished[owner] = inUnfinished.GetValueOrDefault(owner) + 1;
+                    continue;
+                }
+
                 if (!found.Remove((suite.Name, item.Id), out var hit))
                 {
                     missing.Add($"{suite.Name}/{item.Id} (shard {owner.ToString(CultureInfo.InvariantCulture)})");
@@ -65,7 +82,7 @@ public sealed partial class ShardMerger(PluginCatalog registry)
                 {
                     throw new InputException(
                         $"item '{item.Id}' of suite '{suite.Name}' belongs to shard {owner.ToString(CultureInfo.InvariantCulture)}/{count.ToString(CultureInfo.InvariantCulture)} but is in the run of shard {hit.Shard.ToString(CultureInfo.InvariantCulture)}: overlapping shards",
-                        Path.Combine(set.Shards[hit.Shard].Directory, "items.jsonl"), field: "item_id");
+                        Path.Combine(set.ByIndex(hit.Shard).Directory, "items.jsonl"), field: "item_id");
                 }
 
                 scored.Add(hit.Item);
@@ -74,6 +91,11 @@ public sealed partial class ShardMerger(PluginCatalog registry)
             items.AddRange(scored);
             suiteResults[suite.Name] = suite.Aggregate(scored);
             sliceInputs.Add(new SliceInput(suite, scored, suiteResults[suite.Name]));
+        }
+
+        if (set.Unfinished.Count > 0)
+        {
+            throw Unfinished(set, inUnfinished);
         }
 
         if (missing.Count > 0)
@@ -88,7 +110,7 @@ public sealed partial class ShardMerger(PluginCatalog registry)
             var ((suiteName, id), extra) = found.OrderBy(f => f.Value.Shard).ThenBy(f => f.Key.Item1, StringComparer.Ordinal).ThenBy(f => f.Key.Item2, StringComparer.Ordinal).First();
             throw new InputException(
                 $"item '{id}' of suite '{suiteName}' is not among the items the evaluation plans (its data or limit differ from the shard's)",
-                Path.Combine(set.Shards[extra.Shard].Directory, "items.jsonl"), field: "item_id");
+                Path.Combine(set.ByIndex(extra.Shard).Directory, "items.jsonl"), field: "item_id");
         }
 
         var slices = config.Slices is { } sliceConfig ? SliceAnalyzer.Analyze(sliceConfig, sliceInputs, config.Seed) : null;
@@ -104,7 +126,7 @@ public sealed partial class ShardMerger(PluginCatalog registry)
         {
             Manifest = new RunManifest
             {
-                RunId = EvaluationPipeline.NewRunId(clock.GetUtcNow()),
+                RunId = runId ?? EvaluationPipeline.NewRunId(clock.GetUtcNow()),
                 StartedUtc = manifests.Min(m => m.StartedUtc),
                 FinishedUtc = manifests.Max(m => m.FinishedUtc),
                 HarnessVersion = first.HarnessVersion,
@@ -153,7 +175,7 @@ public sealed partial class ShardMerger(PluginCatalog registry)
     private static Dictionary<(string, string), (ItemResult Item, int Shard)> Collect(ShardSet set)
     {
         var found = new Dictionary<(string, string), (ItemResult Item, int Shard)>();
-        foreach (var (run, shard) in set.Shards.Select((r, i) => (r, i)))
+        foreach (var (run, shard) in set.Shards.Select(r => (r, r.Result.Manifest.Shard!.Index)))
         {
             foreach (var item in run.Items)
             {
@@ -161,13 +183,25 @@ public sealed partial class ShardMerger(PluginCatalog registry)
                 {
                     var other = found[(item.Suite, item.ItemId)].Shard;
                     throw new InputException(
-                        $"item '{item.ItemId}' of suite '{item.Suite}' is in the runs of shard {other.ToString(CultureInfo.InvariantCulture)} and shard {shard.ToString(CultureInfo.InvariantCulture)}: overlapping shards ({set.Shards[other].Directory}, {run.Directory})",
+                        $"item '{item.ItemId}' of suite '{item.Suite}' is in the runs of shard {other.ToString(CultureInfo.InvariantCulture)} and shard {shard.ToString(CultureInfo.InvariantCulture)}: overlapping shards ({set.ByIndex(other).Directory}, {run.Directory})",
                         Path.Combine(run.Directory, "items.jsonl"), field: "item_id");
                 }
             }
         }
 
         return found;
+    }
+
+    /// <summary>The refusal of a merge from the registry with shards not finished: which, in what state, and how many planned items each holds.</summary>
+    private static InputException Unfinished(ShardSet set, IReadOnlyDictionary<int, int> plannedIn)
+    {
+        var count = set.First.Count.ToString(CultureInfo.InvariantCulture);
+        var shards = set.Unfinished.OrderBy(u => u.Key).Select(u =>
+            $"shard {u.Key.ToString(CultureInfo.InvariantCulture)}/{count} ({u.Value}, {plannedIn.GetValueOrDefault(u.Key).ToString(CultureInfo.InvariantCulture)} planned item(s))").ToList();
+        var total = plannedIn.Values.Sum().ToString(CultureInfo.InvariantCulture);
+        return new InputException(
+            $"{set.Source ?? "the sharded run"} is not complete: {shards.Count.ToString(CultureInfo.InvariantCulture)} of {count} shard(s) have not finished, {total} planned item(s) missing: {string.Join(", ", shards)} (run them, or --resume them, then merge again)",
+            field: "--run");
     }
 
     /// <summary>

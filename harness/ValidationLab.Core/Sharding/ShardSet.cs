@@ -15,40 +15,70 @@ namespace ValidationLab.Sharding;
 /// </summary>
 public sealed class ShardSet
 {
-    private ShardSet(IReadOnlyList<LoadedRun> shards) => Shards = shards;
+    private readonly string _configPath;
 
-    /// <summary>The shard runs in shard-index order (index 0 first).</summary>
+    private ShardSet(IReadOnlyList<LoadedRun> shards, string configPath, IReadOnlyDictionary<int, string> unfinished, string? source)
+    {
+        Shards = shards;
+        _configPath = configPath;
+        Unfinished = unfinished;
+        Source = source;
+    }
+
+    /// <summary>The shard runs in shard-index order (lowest index first); every index when <see cref="Unfinished"/> is empty.</summary>
     public IReadOnlyList<LoadedRun> Shards { get; }
 
     /// <summary>What every shard shares: count and evaluation key.</summary>
     public ManifestShard First => Shards[0].Result.Manifest.Shard!;
 
-    /// <summary>Path of the first shard's config.yaml: the evaluation's configuration plus <c>shard: "0/N"</c>.</summary>
-    public string ConfigPath => Path.Combine(Shards[0].Directory, ConfigYamlExporter.File);
+    /// <summary>Path of the first shard's config.yaml: the evaluation's configuration plus <c>shard: "I/N"</c>.</summary>
+    public string ConfigPath => _configPath;
+
+    /// <summary>
+    /// The shards a merge from the run registry found not finished, by index, with their state ("running", "failed",
+    /// "not started"); the merge refuses them naming how many planned items each holds. Empty for folders.
+    /// </summary>
+    public IReadOnlyDictionary<int, string> Unfinished { get; }
+
+    /// <summary>Where the shards came from, for messages ("sharded run ID in STORE"); null for folders.</summary>
+    public string? Source { get; }
+
+    /// <summary>The shard run of index <paramref name="index"/>.</summary>
+    public LoadedRun ByIndex(int index) => Shards.First(s => s.Result.Manifest.Shard!.Index == index);
 
     public static ShardSet Load(IReadOnlyList<string> directories)
     {
         ArgumentNullException.ThrowIfNull(directories);
-        if (directories.Count == 0)
+        return Load([.. directories.Select(d => new ShardFolder(d))], null);
+    }
+
+    /// <summary>
+    /// Loads shard folders. With <paramref name="registry"/> (a merge from the run registry: folders re-exported from
+    /// the store, labelled in messages) the shards it names unfinished may be absent; any other absent shard is refused.
+    /// </summary>
+    public static ShardSet Load(IReadOnlyList<ShardFolder> folders, RegistryShards? registry)
+    {
+        ArgumentNullException.ThrowIfNull(folders);
+        if (folders.Count == 0)
         {
             throw new InputException("give the shard run folders to merge", field: "SHARD_DIR");
         }
 
-        var runs = new List<LoadedRun>();
-        foreach (var directory in directories)
+        var runs = new List<(LoadedRun Run, string ConfigPath)>();
+        foreach (var folder in folders)
         {
-            var run = LoadedRun.Load(directory);
+            var run = LoadedRun.Load(folder.Directory);
             if (run.Result.Manifest.Shard is null)
             {
-                throw new InputException("not a shard run: results.json has no manifest.shard (was it run with --shard I/N?)", Path.Combine(directory, "results.json"), field: "manifest.shard");
+                throw new InputException("not a shard run: results.json has no manifest.shard (was it run with --shard I/N?)", Path.Combine(folder.Label ?? folder.Directory, "results.json"), field: "manifest.shard");
             }
 
-            CheckConfigFile(run);
-            runs.Add(run);
+            CheckConfigFile(run, folder.Label);
+            runs.Add((folder.Label is { } label ? run with { Directory = label } : run, Path.Combine(folder.Directory, ConfigYamlExporter.File)));
         }
 
-        var first = runs[0];
-        foreach (var other in runs.Skip(1))
+        var first = runs[0].Run;
+        foreach (var (other, _) in runs.Skip(1))
         {
             if (Difference(first.Result.Manifest, other.Result.Manifest) is { } difference)
             {
@@ -58,18 +88,19 @@ public sealed class ShardSet
             }
         }
 
-        var byIndex = new SortedDictionary<int, LoadedRun>();
-        foreach (var run in runs)
+        var byIndex = new SortedDictionary<int, (LoadedRun Run, string ConfigPath)>();
+        foreach (var entry in runs)
         {
-            var index = run.Result.Manifest.Shard!.Index;
-            if (!byIndex.TryAdd(index, run))
+            var index = entry.Run.Result.Manifest.Shard!.Index;
+            if (!byIndex.TryAdd(index, entry))
             {
-                throw new InputException($"shard {index.ToString(CultureInfo.InvariantCulture)} is given twice: {byIndex[index].Directory} and {run.Directory}", run.Directory);
+                throw new InputException($"shard {index.ToString(CultureInfo.InvariantCulture)} is given twice: {byIndex[index].Run.Directory} and {entry.Run.Directory}", entry.Run.Directory);
             }
         }
 
         var count = first.Result.Manifest.Shard!.Count;
-        var missing = Enumerable.Range(0, count).Where(i => !byIndex.ContainsKey(i)).ToList();
+        var unfinished = registry?.Unfinished ?? new Dictionary<int, string>();
+        var missing = Enumerable.Range(0, count).Where(i => !byIndex.ContainsKey(i) && !unfinished.ContainsKey(i)).ToList();
         if (missing.Count > 0)
         {
             throw new InputException(
@@ -77,7 +108,8 @@ public sealed class ShardSet
                 field: "SHARD_DIR");
         }
 
-        return new ShardSet([.. byIndex.Values]);
+        var ordered = byIndex.Values.ToList();
+        return new ShardSet([.. ordered.Select(e => e.Run)], ordered[0].ConfigPath, unfinished, registry?.Source);
     }
 
     /// <summary>The first way two shard manifests say they belong to different evaluations, or null.</summary>
@@ -142,18 +174,19 @@ public sealed class ShardSet
     }
 
     /// <summary>config.yaml is what the merge rebuilds the suites from: it must be the file the shard ran with.</summary>
-    private static void CheckConfigFile(LoadedRun run)
+    private static void CheckConfigFile(LoadedRun run, string? label)
     {
         var path = Path.Combine(run.Directory, ConfigYamlExporter.File);
+        var named = Path.Combine(label ?? run.Directory, ConfigYamlExporter.File);
         if (!File.Exists(path))
         {
-            throw new InputException("not a run folder: config.yaml is missing", run.Directory);
+            throw new InputException("not a run folder: config.yaml is missing", label ?? run.Directory);
         }
 
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
         if (sha != run.Result.Manifest.ConfigSha256)
         {
-            throw new InputException($"config.yaml was changed after the run: its SHA-256 is {sha}, manifest.config_sha256 says {run.Result.Manifest.ConfigSha256}", path);
+            throw new InputException($"config.yaml was changed after the run: its SHA-256 is {sha}, manifest.config_sha256 says {run.Result.Manifest.ConfigSha256}", named);
         }
     }
 }

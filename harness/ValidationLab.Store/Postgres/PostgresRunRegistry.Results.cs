@@ -97,7 +97,11 @@ internal sealed partial class PostgresRunRegistry
             using var cmd = Command(c, null, $"""
                 SELECT {Prefixed("r.", FactsColumns)}, r.item_count,
                     (SELECT g.verdict FROM registry_gate_verdicts g WHERE g.run_id = r.run_id ORDER BY g.id DESC LIMIT 1),
-                    ARRAY(SELECT s.suite FROM registry_run_suites s WHERE s.run_id = r.run_id ORDER BY s.position)
+                    ARRAY(SELECT s.suite FROM registry_run_suites s WHERE s.run_id = r.run_id ORDER BY s.position),
+                    (SELECT max(s.shard_count) FROM registry_shards s WHERE s.run_id = r.run_id),
+                    (SELECT count(*)::integer FROM registry_shards s WHERE s.run_id = r.run_id AND s.status = 'finished'),
+                    EXISTS (SELECT 1 FROM registry_files f WHERE f.run_id = r.run_id),
+                    (SELECT count(*)::integer FROM registry_shard_items i WHERE i.run_id = r.run_id)
                 FROM registry_runs r
                 WHERE ($1::text IS NULL OR EXISTS (SELECT 1 FROM registry_run_suites s WHERE s.run_id = r.run_id AND s.suite = $1::text))
                   AND ($2::text IS NULL OR r.model = $2::text)
@@ -117,7 +121,10 @@ internal sealed partial class PostgresRunRegistry
             var list = new List<RunSummary>();
             while (r.Read())
             {
-                list.Add(new RunSummary(Facts(r, r.GetFieldValue<string[]>(11)), r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10)));
+                // A sharded run not merged yet counts the items its shards recorded so far.
+                var shards = r.IsDBNull(12) ? null : new ShardProgress(r.GetInt32(12), r.GetInt32(13), r.GetBoolean(14));
+                var items = shards is { Merged: false } ? r.GetInt32(15) : r.GetInt32(9);
+                list.Add(new RunSummary(Facts(r, r.GetFieldValue<string[]>(11)), items, r.IsDBNull(10) ? null : r.GetString(10)) { Shards = shards });
             }
 
             return (IReadOnlyList<RunSummary>)list;
@@ -157,6 +164,7 @@ internal sealed partial class PostgresRunRegistry
                     r => new ComparisonRecord(r.GetString(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), r.GetFieldValue<byte[]>(3))),
                 GateVerdicts = Read(c, tx, "SELECT run_id, evaluated_utc, verdict, promotable, policy_sha256, json FROM registry_gate_verdicts WHERE run_id = $1 ORDER BY id", runId,
                     r => new GateVerdictRecord(r.GetString(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetBoolean(3), r.GetString(4), r.GetFieldValue<byte[]>(5))),
+                           Shards = ReadShards(c, tx, runId),
             };
         });
     }

@@ -164,6 +164,48 @@ internal static class PostgresSchema
         );
         CREATE INDEX registry_gate_verdicts_by_run ON registry_gate_verdicts (run_id);
         """,
+
+        // 4: sharded runs. Each shard's rows are keyed by its index, so shards recording at once never touch each
+        // other's rows and a retried shard replaces only its own; an item is unique in the run, so overlapping shards
+        // are refused by the store itself.
+        """
+        CREATE TABLE registry_shards (
+            run_id text NOT NULL,
+            shard_index integer NOT NULL,
+            shard_count integer NOT NULL,
+            evaluation_sha256 text NOT NULL,
+            shard_run_id text NOT NULL,
+            status text NOT NULL CHECK (status IN ('running', 'finished', 'failed')),
+            started_utc timestamptz NOT NULL,
+            finished_utc timestamptz,
+            item_count integer NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, shard_index)
+        );
+        CREATE TABLE registry_shard_items (
+            run_id text NOT NULL,
+            shard_index integer NOT NULL,
+            position integer NOT NULL,
+            suite text NOT NULL,
+            item_id text NOT NULL,
+            status text NOT NULL,
+            correct boolean,
+            score double precision,
+            label boolean,
+            cluster text,
+            json text NOT NULL,
+            PRIMARY KEY (run_id, shard_index, position)
+        );
+        CREATE UNIQUE INDEX registry_shard_items_unique ON registry_shard_items (run_id, suite, item_id);
+        CREATE TABLE registry_shard_files (
+            run_id text NOT NULL,
+            shard_index integer NOT NULL,
+            name text NOT NULL,
+            length bigint NOT NULL,
+            sha256 text NOT NULL,
+            bytes bytea NOT NULL,
+            PRIMARY KEY (run_id, shard_index, name)
+        );
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -19,4 +19,7 @@ public sealed record RunDetail
 
     /// <summary>Gate verdicts on this run, oldest first.</summary>
     public required IReadOnlyList<GateVerdictRecord> GateVerdicts { get; init; }
+
+    /// <summary>The shards of a sharded run, by index (empty for a run that was not sharded).</summary>
+    public IReadOnlyList<ShardStatus> Shards { get; init; } = [];
 }

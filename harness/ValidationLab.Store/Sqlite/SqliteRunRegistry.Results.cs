@@ -56,7 +56,11 @@ internal sealed partial class SqliteRunRegistry
             db.ThrowIfDisposed();
             using var cmd = db.Command("""
                 SELECT r.run_id, r.model, r.runner, r.seed, r.started_utc, r.finished_utc, r.config_sha256, r.harness_commit, r.promoted, r.item_count,
-                    (SELECT g.verdict FROM registry_gate_verdicts g WHERE g.run_id = r.run_id ORDER BY g.id DESC LIMIT 1)
+                    (SELECT g.verdict FROM registry_gate_verdicts g WHERE g.run_id = r.run_id ORDER BY g.id DESC LIMIT 1),
+                    (SELECT max(s.shard_count) FROM registry_shards s WHERE s.run_id = r.run_id),
+                    (SELECT count(*) FROM registry_shards s WHERE s.run_id = r.run_id AND s.status = 'finished'),
+                    EXISTS (SELECT 1 FROM registry_files f WHERE f.run_id = r.run_id),
+                    (SELECT count(*) FROM registry_shard_items i WHERE i.run_id = r.run_id)
                 FROM registry_runs r
                 WHERE ($a IS NULL OR EXISTS (SELECT 1 FROM registry_run_suites s WHERE s.run_id = r.run_id AND s.suite = $a))
                   AND ($b IS NULL OR r.model = $b)
@@ -67,16 +71,19 @@ internal sealed partial class SqliteRunRegistry
                 LIMIT $f
                 """, null, query.Suite, query.Model, query.Since is { } since ? StoreTime.Format(since) : null,
                 query.Until is { } until ? StoreTime.Format(until) : null, Bit(query.Promoted), query.Limit ?? -1);
-            var rows = new List<(RunFacts Facts, int Items, string? Verdict)>();
+            var rows = new List<RunSummary>();
             using (var r = cmd.ExecuteReader())
             {
                 while (r.Read())
                 {
-                    rows.Add((Facts(r, []), r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10)));
+                    // A sharded run not merged yet counts the items its shards recorded so far.
+                    var shards = r.IsDBNull(11) ? null : new ShardProgress(r.GetInt32(11), r.GetInt32(12), r.GetInt64(13) != 0);
+                    var items = shards is { Merged: false } ? r.GetInt32(14) : r.GetInt32(9);
+                    rows.Add(new RunSummary(Facts(r, []), items, r.IsDBNull(10) ? null : r.GetString(10)) { Shards = shards });
                 }
             }
 
-            return rows.Select(x => new RunSummary(x.Facts with { Suites = SuitesLocked(x.Facts.RunId) }, x.Items, x.Verdict)).ToList();
+            return rows.Select(x => x with { Facts = x.Facts with { Suites = SuitesLocked(x.Facts.RunId) } }).ToList();
         }
     }
 
@@ -113,6 +120,7 @@ internal sealed partial class SqliteRunRegistry
                     r => new ComparisonRecord(r.GetString(0), r.GetString(1), StoreTime.Parse(r.GetString(2)), (byte[])r.GetValue(3))),
                 GateVerdicts = Read(tx, "SELECT run_id, evaluated_utc, verdict, promotable, policy_sha256, json FROM registry_gate_verdicts WHERE run_id = $a ORDER BY id", runId,
                     r => new GateVerdictRecord(r.GetString(0), StoreTime.Parse(r.GetString(1)), r.GetString(2), r.GetInt64(3) != 0, r.GetString(4), (byte[])r.GetValue(5))),
+                           Shards = ReadShardsLocked(runId, tx),
             };
             tx.Commit();
             return detail;

@@ -8,7 +8,7 @@ namespace ValidationLab.Store.Sqlite;
 /// (.Signoffs.cs), through Microsoft.Data.Sqlite commands on the store's write connection. Every write is one
 /// immediate transaction, so two processes sharing the file are serialised by SQLite's write lock.
 /// </summary>
-internal sealed partial class SqliteRunRegistry(SqliteWriteConnection db) : IRunRegistry
+internal sealed partial class SqliteRunRegistry(SqliteWriteConnection db, string description) : IRunRegistry
 {
     /// <inheritdoc />
     public string BeginRun(string configSha256, bool resume)

@@ -19,7 +19,7 @@ public sealed class SqliteRunStore : IRunStore
         FilePath = path;
         _db = db;
         _responses = new SqliteResponseCache(db, readConnection);
-        Registry = new SqliteRunRegistry(db);
+        Registry = new SqliteRunRegistry(db, path);
     }
 
     /// <summary>The store file (full path).</summary>

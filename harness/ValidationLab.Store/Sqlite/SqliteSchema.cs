@@ -137,6 +137,48 @@ internal static class SqliteSchema
         );
         CREATE INDEX registry_gate_verdicts_by_run ON registry_gate_verdicts (run_id);
         """,
+
+        // 4: sharded runs. Each shard's rows are keyed by its index, so shards recording at once never touch each
+        // other's rows and a retried shard replaces only its own; an item is unique in the run, so overlapping shards
+        // are refused by the store itself.
+        """
+        CREATE TABLE registry_shards (
+            run_id TEXT NOT NULL,
+            shard_index INTEGER NOT NULL,
+            shard_count INTEGER NOT NULL,
+            evaluation_sha256 TEXT NOT NULL,
+            shard_run_id TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed')),
+            started_utc TEXT NOT NULL,
+            finished_utc TEXT,
+            item_count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, shard_index)
+        ) WITHOUT ROWID;
+        CREATE TABLE registry_shard_items (
+            run_id TEXT NOT NULL,
+            shard_index INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            suite TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            correct INTEGER,
+            score REAL,
+            label INTEGER,
+            cluster TEXT,
+            json TEXT NOT NULL,
+            PRIMARY KEY (run_id, shard_index, position)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX registry_shard_items_unique ON registry_shard_items (run_id, suite, item_id);
+        CREATE TABLE registry_shard_files (
+            run_id TEXT NOT NULL,
+            shard_index INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            length INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            bytes BLOB NOT NULL,
+            PRIMARY KEY (run_id, shard_index, name)
+        );
+        """,
     ];
 
     /// <summary>The migrations' count is the schema version this code writes.</summary>
