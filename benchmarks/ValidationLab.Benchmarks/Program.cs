@@ -42,6 +42,13 @@ public static class Program
             return;
         }
 
+        if (args is ["longitudinal-cohort", var cohortFolder, .. var cohortArgs])
+        {
+            // A seeded ward cohort (seed 7, as longitudinal-replay) kept on disk, for measuring the real `run` on it.
+            LongitudinalReplayBenchmark.WriteCohort(cohortFolder, cohortArgs.Length > 0 ? int.Parse(cohortArgs[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000, cohortArgs.Length > 1 ? int.Parse(cohortArgs[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
+            return;
+        }
+
         if (args is ["llama-quick", .. var llamaArgs])
         {
             LlamaQuickCompare.Run(Console.Out, llamaArgs);
