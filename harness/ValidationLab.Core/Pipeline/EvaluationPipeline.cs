@@ -160,7 +160,7 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
                         }
                     }
 
-                    accounted.AddRange(responses.Select(r => r with { Text = null, LogLikelihoods = null }));
+                    accounted.AddRange(responses.Select(Accountable));
                     from = to;
                 }
 
@@ -275,6 +275,13 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
         await RunWriter.WriteAsync(outDir, result, exported, [new ConfigYamlExporter(config.EffectiveYaml), .. options.Exporters], progress.Warning, cancellationToken).ConfigureAwait(false);
         return new RunOutcome(result, streamed ? new JsonlItemList(Path.Combine(outDir, "items.jsonl"), 0, items.Count) : items, outDir, failure);
     }
+
+    /// <summary>
+    /// What accounting reads of a response (whether it errored, its latency, its usage), kept for every request of
+    /// the run: not its text, its item's id (a copy per request when items are read chunk by chunk) or its method.
+    /// </summary>
+    private static ModelResponse Accountable(ModelResponse r) =>
+        r with { Suite = "", ItemId = "", RequestId = "", Text = null, LogLikelihoods = null, Method = null };
 
     /// <summary>
     /// What aggregation and slicing read of a streamed item's result: its verdict, score, label, time and strata,
