@@ -8,6 +8,9 @@ internal sealed class ItemSegments(IReadOnlyList<IReadOnlyList<ItemResult>> part
 {
     public int Count { get; } = parts.Sum(p => p.Count);
 
+    /// <summary>The parts, suite after suite.</summary>
+    public IReadOnlyList<IReadOnlyList<ItemResult>> Parts => parts;
+
     public ItemResult this[int index]
     {
         get

@@ -46,7 +46,7 @@ internal sealed class ItemStage : IDisposable
     {
         _writer.Flush();
         _stream.Flush();
-        return new JsonlItemList(Path, start, count);
+        return new JsonlItemList(Path, start, count, _stream.Position);
     }
 
     public void Dispose()
