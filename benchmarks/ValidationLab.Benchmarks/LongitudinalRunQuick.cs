@@ -49,7 +49,18 @@ public static class LongitudinalRunQuick
             long peakHeap = 0, peakRss = 0;
             var phase = "";
             var peakPhase = "";
-            var progress = new PhaseSink(p => phase = p);
+            long liveAnswered = 0;
+            var progress = new PhaseSink(p =>
+            {
+                if (p == "scoring")
+                {
+                    // Once every item is answered and before aggregation: what the run holds for the whole cohort
+                    // (the index, a compact result and an accounting record per decision point), after a full collection.
+                    liveAnswered = GC.GetTotalMemory(forceFullCollection: true);
+                }
+
+                phase = p;
+            });
             using var sampler = new Timer(_ =>
             {
                 // Samples, not a hook: what the run holds (GC heap after the last collection) and what the process uses.
@@ -71,7 +82,7 @@ public static class LongitudinalRunQuick
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"floor (JsonDocument.Parse of {lines:N0} lines): wall {floor:0.00} s, CPU {floorCpu:0.00} s; run ({outcome.Items.Count:N0} decision points, {written / 1e6:0} MB written{(report ? " with report.html" : "")}): wall {run:0.00} s, CPU {runCpu:0.00} s"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"ratio run/floor: wall {run / floor:0.00}, CPU {runCpu / floorCpu:0.00}; peak working set {process.PeakWorkingSet64 / 1048576.0:0} MiB (sampled during the run {peakRss / 1048576.0:0} MiB); peak GC heap {peakHeap / 1048576.0:0} MiB (while {(peakPhase.Length == 0 ? "answering" : peakPhase)}); load average {LoadAverage()}"));
+                $"ratio run/floor: wall {run / floor:0.00}, CPU {runCpu / floorCpu:0.00}; peak working set {process.PeakWorkingSet64 / 1048576.0:0} MiB (sampled during the run {peakRss / 1048576.0:0} MiB); peak GC heap {peakHeap / 1048576.0:0} MiB (while {(peakPhase.Length == 0 ? "answering" : peakPhase)}); live after answering {liveAnswered / 1048576.0:0} MiB ({(double)liveAnswered / Math.Max(1, outcome.Items.Count):0} bytes per decision point); load average {LoadAverage()}"));
         }
         finally
         {
