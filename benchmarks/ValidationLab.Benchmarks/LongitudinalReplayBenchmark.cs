@@ -25,6 +25,13 @@ public static class LongitudinalReplayBenchmark
         Console.WriteLine($"{cohort.Patients} patients ({cohort.Deteriorating} deteriorating), {cohort.VitalPanels} vital panels, {cohort.LabResults} labs -> {folder}");
     }
 
+    /// <summary>The benchmark's cohort (seed 7, plain NDJSON) written to <paramref name="folder"/> and kept.</summary>
+    public static void WriteCohort(string folder, int patients, int days)
+    {
+        var cohort = CohortGenerator.Write(folder, new GeneratorSettings { Patients = patients, Days = days, Seed = 7 });
+        Console.WriteLine($"{cohort.Patients} patients ({cohort.Deteriorating} deteriorating), {cohort.VitalPanels} vital panels, {cohort.LabResults} labs -> {folder}");
+    }
+
     public static void Run(TextWriter output, int patients, int days, int rounds, bool breakdown = false)
     {
         var folder = Path.Combine(Path.GetTempPath(), "vl-longitudinal-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));

@@ -42,6 +42,20 @@ public static class Program
             return;
         }
 
+        if (args is ["longitudinal-cohort", var cohortFolder, .. var cohortArgs])
+        {
+            // A seeded ward cohort (seed 7, as longitudinal-replay) kept on disk, for measuring the real `run` on it.
+            LongitudinalReplayBenchmark.WriteCohort(cohortFolder, cohortArgs.Length > 0 ? int.Parse(cohortArgs[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000, cohortArgs.Length > 1 ? int.Parse(cohortArgs[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
+            return;
+        }
+
+        if (args is ["longitudinal-run-quick", .. var rq])
+        {
+            // Issue 8: the real pipeline (validationlab run's) on a generated cohort, against the parse floor.
+            LongitudinalRunQuick.RunAsync(Console.Out, rq.Length > 0 ? int.Parse(rq[0], System.Globalization.CultureInfo.InvariantCulture) : 2_000, rq.Length > 1 ? int.Parse(rq[1], System.Globalization.CultureInfo.InvariantCulture) : 7, rq.Contains("report")).GetAwaiter().GetResult();
+            return;
+        }
+
         if (args is ["llama-quick", .. var llamaArgs])
         {
             LlamaQuickCompare.Run(Console.Out, llamaArgs);

@@ -57,7 +57,7 @@ public sealed partial class LongitudinalSuite
             ["task_decision_points"] = Count(results.Count),
             ["task_positive_decision_points"] = Count(results.Count(r => r.Label == true)),
             ["task_patients"] = Count(results.Select(r => r.ClusterId).Distinct(StringComparer.Ordinal).Count()),
-            ["task_excluded_decision_points"] = Count(Excluded.Count),
+            ["task_excluded_decision_points"] = Count(_excludedCount),
             ["errored"] = Count(results.Count(r => r.Status == ItemStatus.Errored)),
             ["unparseable"] = Count(results.Count(r => r.Status == ItemStatus.Unparseable)),
         };
@@ -99,7 +99,7 @@ public sealed partial class LongitudinalSuite
 
         if (Cohort is { } cohort)
         {
-            notes.Add($"Data: {cohort.Format}, {cohort.Patients.Count} patients with usable data" +
+            notes.Add($"Data: {cohort.Format}, {_patientsWithData} patients with usable data" +
                 (cohort.EmptyPatients.Count > 0 ? $", {cohort.EmptyPatients.Count} without any usable fact ({string.Join(", ", cohort.EmptyPatients.Take(5))}{(cohort.EmptyPatients.Count > 5 ? ", …" : "")})" : "") +
                 (cohort.Skipped.Count > 0 ? "; skipped resource types: " + string.Join(", ", cohort.Skipped.Select(kv => $"{kv.Key} {kv.Value}")) : "") +
                 (cohort.Orphans > 0 ? $"; {cohort.Orphans} record(s) for patients absent from the patient list" : "") + ".");
@@ -135,7 +135,7 @@ public sealed partial class LongitudinalSuite
                     (DateTimeOffset?)null, Task.Decision.EveryHours, r.Strata);
             }
 
-            return (r.ItemId, p.Patient.PatientId, p.UnitId, Timeline.Times.ToOffset(p.AsOf), r.Status, r.Score, r.Label,
+            return (r.ItemId, p.PatientId, p.UnitId, Timeline.Times.ToOffset(p.AsOf), r.Status, r.Score, r.Label,
                 p.Onset is { } o ? Timeline.Times.ToOffset(o) : (DateTimeOffset?)null, p.ExposureHours, r.Strata);
         }).ToList();
 }

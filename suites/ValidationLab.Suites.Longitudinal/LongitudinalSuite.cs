@@ -15,7 +15,7 @@ namespace ValidationLab.Suites.Longitudinal;
 /// only), so the model never sees the future. A risk runner answers a probability; a text runner answers a
 /// sentence from which the probability is read (unreadable answers are counted apart, never guessed).
 /// </summary>
-public sealed partial class LongitudinalSuite : ISuite
+public sealed partial class LongitudinalSuite : ISuite, IStreamingSuite
 {
     public const string SuiteName = "longitudinal";
 
@@ -27,8 +27,11 @@ public sealed partial class LongitudinalSuite : ISuite
 
     private readonly string _dataPath;
     private readonly LongitudinalSuiteOptions _options;
+    private readonly string _source;
     private List<string> _inputFiles;
-    private Dictionary<string, DecisionPoint> _points = new(StringComparer.Ordinal);
+    private Dictionary<string, PointFacts> _points = new(StringComparer.Ordinal);
+    private int _excludedCount;
+    private int _patientsWithData;
     private FeatureWalker? _walker;
 
     public LongitudinalSuite(string dataPath, LongitudinalSuiteOptions options, int seed = 0)
@@ -40,6 +43,7 @@ public sealed partial class LongitudinalSuite : ISuite
         _options = options;
         Task = TaskDefinition.Load(options.TaskPath);
         _inputFiles = [options.TaskPath];
+        _source = $"{Task.File}: {Task.Name}";
     }
 
     public string Name => SuiteName;
@@ -72,20 +76,27 @@ public sealed partial class LongitudinalSuite : ISuite
         Cohort = cohort;
         Counts = counts;
         Excluded = excluded;
-        _points = included.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        _excludedCount = excluded.Count;
+        _patientsWithData = cohort.Patients.Count;
+        _points = included.ToDictionary(p => p.Id, PointFacts.Of, StringComparer.Ordinal);
         _inputFiles = [_options.TaskPath, .. cohort.Files];
-        IReadOnlyList<EvalItem> items = included.Select(p => new EvalItem<DecisionPoint>
-        {
-            Id = p.Id,
-            ClusterId = p.Patient.PatientId,
-            Strata = p.Strata,
-            Input = $"patient {p.Patient.PatientId}, {Task.Unit} {p.UnitId}, as of {Times.Format(p.AsOf)}",
-            Gold = p.Label == true ? "event" : "no event",
-            Source = $"{Task.File}: {Task.Name}",
-            Payload = p,
-        }).ToList();
+        IReadOnlyList<EvalItem> items = included.Select(Item).ToList();
         return System.Threading.Tasks.Task.FromResult(items);
     }
+
+    /// <summary>A decision point as the pipeline sees it, carrying the point (and through it the patient) as payload.</summary>
+    private EvalItem<DecisionPoint> Item(DecisionPoint p) => new()
+    {
+        Id = p.Id,
+        ClusterId = p.Patient.PatientId,
+        Strata = p.Strata,
+        Input = $"patient {p.Patient.PatientId}, {Task.Unit} {p.UnitId}, as of {Times.Format(p.AsOf)}",
+        Gold = Gold(p),
+        Source = _source,
+        Payload = p,
+    };
+
+    private static string Gold(DecisionPoint p) => p.Label == true ? "event" : "no event";
 
     public IReadOnlyList<ModelRequest> CreateRequests(EvalItem item)
     {

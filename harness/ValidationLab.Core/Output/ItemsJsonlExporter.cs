@@ -12,10 +12,18 @@ public sealed class ItemsJsonlExporter : IRunExporter
     public async Task WriteAsync(RunResult run, IReadOnlyList<ItemResult> items, Stream destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
-        foreach (var item in items)
+        foreach (var part in items is ItemSegments segments ? segments.Parts : [items])
         {
-            await JsonSerializer.SerializeAsync(destination, item, ResultsJson.Compact, cancellationToken).ConfigureAwait(false);
-            destination.WriteByte((byte)'\n');
+            if (part is JsonlItemList staged && await staged.TryCopyToAsync(destination, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            foreach (var item in part)
+            {
+                await JsonSerializer.SerializeAsync(destination, item, ResultsJson.Compact, cancellationToken).ConfigureAwait(false);
+                destination.WriteByte((byte)'\n');
+            }
         }
     }
 }

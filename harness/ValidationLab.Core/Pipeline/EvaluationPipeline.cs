@@ -73,7 +73,11 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
         foreach (var suite in suites)
         {
             progress.Phase($"loading {suite.Name}");
-            var loaded = await suite.LoadAsync(cancellationToken).ConfigureAwait(false);
+            // A streaming suite gives its index (ids, clusters, strata; no payload): limit, sample, shard and the slice
+            // validator read only that, and the items themselves are read chunk by chunk when they are answered.
+            var loaded = suite is IStreamingSuite streaming
+                ? await streaming.IndexAsync(cancellationToken).ConfigureAwait(false)
+                : await suite.LoadAsync(cancellationToken).ConfigureAwait(false);
             plans.Add(SuitePlan.Build(suite, ItemShard.Apply(ItemLimit.Apply(loaded, suite.Name, config.Run), suite.Name, config.Run)));
         }
 
@@ -83,7 +87,7 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
             Analysis.Slicing.SliceValidator.Check(sliceSettings, plans.Select(p => (p.Suite.Name, p.Items)).ToList());
         }
 
-        var plannedRequests = new PlannedRequests(plans);
+        var plannedRequests = new PlannedRequests(plans, cancellationToken);
 
         // 3. Everything the user gave is valid: bind the runner to its hosting (cache, run id), then prepare it.
         var binding = options.Bind?.Invoke(runner, runnerFactory) ?? new RunBinding(runner, NewRunId(started), false);
@@ -104,45 +108,95 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
         // 4. Call the model and score, chunk by chunk: a chunk's requests are built, answered (responses land in plan
         // order whatever order they finish in), scored, and let go; item results are kept. Memory follows the chunk
         // size and the concurrency, not the number of items. Only what accounting needs of each response is kept.
+        // A streaming suite's items are read as their chunk comes, and its results are staged on disk as they are
+        // scored: only what aggregation reads stays in memory (see Compact).
         var chunkRequests = Math.Max(options.ChunkRequests, 4 * Math.Max(1, runner.MaxConcurrency));
         var accounted = new List<ModelResponse>(plannedRequests.Count);
         var scoredBySuite = new List<List<ItemResult>>();
-        var clock = Stopwatch.StartNew();
-        progress.RequestsStarted(plannedRequests.Count);
-        foreach (var plan in plans)
+        var written = new List<IReadOnlyList<ItemResult>>();
+        ItemStage? stage = null;
+        try
         {
-            var scored = new List<ItemResult>(plan.Items.Count);
-            for (var from = 0; from < plan.Items.Count;)
+            var clock = Stopwatch.StartNew();
+            progress.RequestsStarted(plannedRequests.Count);
+            foreach (var plan in plans)
             {
-                var to = plan.ChunkEnd(from, chunkRequests);
-                var requests = plan.Chunk(from, to);
-                var responses = new ModelResponse[requests.Length];
-                await Parallel.ForEachAsync(
-                    Enumerable.Range(0, requests.Length),
-                    new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, runner.MaxConcurrency), CancellationToken = cancellationToken },
-                    async (i, ct) =>
-                    {
-                        var response = await Execute(runner, requests[i], ct).ConfigureAwait(false);
-                        responses[i] = response;
-                        progress.RequestCompleted(response);
-                    }).ConfigureAwait(false);
-                for (var i = from; i < to; i++)
+                var scored = new List<ItemResult>(plan.Items.Count);
+                if (plan.Streaming is not null)
                 {
-                    var first = plan.Starts[i] - plan.Starts[from];
-                    var n = plan.Starts[i + 1] - plan.Starts[i];
-                    scored.Add(plan.Suite.Score(plan.Items[i], new ArraySegment<ModelRequest>(requests, first, n), responses.AsSpan(first, n).ToArray()));
+                    stage ??= new ItemStage(StagePath(outDir, runId));
                 }
 
-                accounted.AddRange(responses.Select(r => r with { Text = null, LogLikelihoods = null }));
-                from = to;
+                var stagedFrom = plan.Streaming is null ? 0 : stage!.Position;
+                using var cursor = plan.Cursor(cancellationToken);
+                for (var from = 0; from < plan.Items.Count;)
+                {
+                    var to = plan.ChunkEnd(from, chunkRequests);
+                    var chunk = SuitePlan.Read(cursor, from, to);
+                    var requests = plan.Chunk(from, to, chunk);
+                    var responses = new ModelResponse[requests.Length];
+                    await Parallel.ForEachAsync(
+                        Enumerable.Range(0, requests.Length),
+                        new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, runner.MaxConcurrency), CancellationToken = cancellationToken },
+                        async (i, ct) =>
+                        {
+                            var response = await Execute(runner, requests[i], ct).ConfigureAwait(false);
+                            responses[i] = response;
+                            progress.RequestCompleted(response);
+                        }).ConfigureAwait(false);
+                    for (var i = from; i < to; i++)
+                    {
+                        var first = plan.Starts[i] - plan.Starts[from];
+                        var n = plan.Starts[i + 1] - plan.Starts[i];
+                        var result = plan.Suite.Score(chunk[i - from], new ArraySegment<ModelRequest>(requests, first, n), responses.AsSpan(first, n).ToArray());
+                        if (plan.Streaming is null)
+                        {
+                            scored.Add(result);
+                        }
+                        else
+                        {
+                            stage!.Add(result);
+                            scored.Add(Compact(result, plan.Items[i]));
+                        }
+                    }
+
+                    accounted.AddRange(responses.Select(Accountable));
+                    from = to;
+                }
+
+                scoredBySuite.Add(scored);
+                written.Add(plan.Streaming is null ? scored : stage!.Read(stagedFrom, scored.Count));
             }
 
-            scoredBySuite.Add(scored);
+            progress.RequestsFinished();
+            var wall = clock.Elapsed;
+            return await FinishAsync(config, options, plans, scoredBySuite, written, accounted, warnings, dataFiles, runner, binding, runId, outDir, started, wall, cancellationToken).ConfigureAwait(false);
         }
+        finally
+        {
+            // The staged items were read back into the run's own files (or the run failed): the file goes either way.
+            stage?.Dispose();
+        }
+    }
 
-        progress.RequestsFinished();
-        var wall = clock.Elapsed;
-
+    private static async Task<RunOutcome> FinishAsync(
+        EvalConfig config,
+        PipelineOptions options,
+        List<SuitePlan> plans,
+        List<List<ItemResult>> scoredBySuite,
+        List<IReadOnlyList<ItemResult>> written,
+        List<ModelResponse> accounted,
+        List<string> warnings,
+        SortedDictionary<string, string> dataFiles,
+        IModelRunner runner,
+        RunBinding binding,
+        string runId,
+        string outDir,
+        DateTimeOffset started,
+        TimeSpan wall,
+        CancellationToken cancellationToken)
+    {
+        var progress = options.Progress;
         // 5. Aggregate, suite by suite, in load order.
         progress.Phase("scoring");
         var items = new List<ItemResult>();
@@ -213,10 +267,47 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
             Slices = slices,
         };
 
-        // 6. Write everything to a temporary folder, then move it into place.
+        // 6. Write everything to a temporary folder, then move it into place. Streamed suites' items are read back
+        // from the stage by each exporter; afterwards the run's items are those of its own items.jsonl.
         progress.Phase("writing results");
-        await RunWriter.WriteAsync(outDir, result, items, [new ConfigYamlExporter(config.EffectiveYaml), .. options.Exporters], progress.Warning, cancellationToken).ConfigureAwait(false);
-        return new RunOutcome(result, items, outDir, failure);
+        var streamed = plans.Any(p => p.Streaming is not null);
+        var exported = streamed ? new ItemSegments(written) : (IReadOnlyList<ItemResult>)items;
+        await RunWriter.WriteAsync(outDir, result, exported, [new ConfigYamlExporter(config.EffectiveYaml), .. options.Exporters], progress.Warning, cancellationToken).ConfigureAwait(false);
+        return new RunOutcome(result, streamed ? new JsonlItemList(Path.Combine(outDir, "items.jsonl"), 0, items.Count) : items, outDir, failure);
+    }
+
+    /// <summary>
+    /// What accounting reads of a response (whether it errored, its latency, its usage), kept for every request of
+    /// the run: not its text, its item's id (a copy per request when items are read chunk by chunk) or its method.
+    /// </summary>
+    private static ModelResponse Accountable(ModelResponse r) =>
+        r with { Suite = "", ItemId = "", RequestId = "", Text = null, LogLikelihoods = null, Method = null };
+
+    /// <summary>
+    /// What aggregation and slicing read of a streamed item's result: its verdict, score, label, time and strata,
+    /// not the rendered input, the model's output or the explanation (those are in the staged file). The index's
+    /// id, cluster and strata are shared when equal, so that they are held once.
+    /// </summary>
+    private static ItemResult Compact(ItemResult result, EvalItem indexed) => result with
+    {
+        ItemId = string.Equals(result.ItemId, indexed.Id, StringComparison.Ordinal) ? indexed.Id : result.ItemId,
+        ClusterId = string.Equals(result.ClusterId, indexed.ClusterId, StringComparison.Ordinal) ? indexed.ClusterId : result.ClusterId,
+        Strata = SameStrata(result.Strata, indexed.Strata) ? indexed.Strata : result.Strata,
+        PromptHash = null,
+        Input = null,
+        Response = null,
+        Explanation = "",
+    };
+
+    private static bool SameStrata(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        ReferenceEquals(a, b) || (a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && string.Equals(v, kv.Value, StringComparison.Ordinal)));
+
+    /// <summary>A hidden file beside the results folder (its parent is where the run's files go anyway).</summary>
+    private static string StagePath(string outDir, string runId)
+    {
+        var parent = Path.GetDirectoryName(outDir)!;
+        Directory.CreateDirectory(parent);
+        return Path.Combine(parent, $".{Path.GetFileName(outDir)}.items-{runId}.jsonl");
     }
 
     /// <summary>A run id that sorts by time and does not collide: 20261121-213000-1a2b3c.</summary>
