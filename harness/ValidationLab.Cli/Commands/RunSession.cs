@@ -24,6 +24,7 @@ internal sealed partial class RunSession(EvalConfig config, StoreChoice choice, 
 {
     private IRunStore? _store;
     private CachingModelRunner? _cache;
+    private ResponseSpool? _spool;
     private string? _runId;
 
     /// <summary>The pipeline options with this session's binding.</summary>
@@ -43,10 +44,37 @@ internal sealed partial class RunSession(EvalConfig config, StoreChoice choice, 
     /// sent (they errored as store_unavailable), and the run is left unfinished so that --resume completes it.
     /// </summary>
     public string? StoreFailure => _cache?.StoreFailure is { } lost
-        ? $"{lost.Message}; answers stored before that are kept and the requests after it were not sent. The run is left unfinished: when the store is back, run the same command with --resume (and --overwrite for the same --out) to complete it without asking stored answers again"
+        ? $"{lost.Message}; answers stored before that are kept{Spooled}, and the requests after it were not sent. The run is left unfinished: when the store is back, run the same command with --resume (and --overwrite for the same --out) to complete it without asking any answer again"
         : null;
 
-    public void Dispose() => _store?.Dispose();
+    private string Spooled => _spool is { Count: > 0 } spool
+        ? $", the {spool.Count} answer{(spool.Count == 1 ? "" : "s")} that arrived after it are kept in {spool.Folder} and written to the store when it is opened again"
+        : "";
+
+    public void Dispose()
+    {
+        _store?.Dispose();
+        _spool?.Dispose();
+    }
+
+    /// <summary>
+    /// Writes into the store the answers an earlier run to the same output folder spooled while the store was
+    /// unavailable (before anything is asked, so none is asked again), and gives this run its own spool there.
+    /// </summary>
+    private ResponseSpool Spool(IRunStore store, string runId)
+    {
+        var folder = ResponseSpool.FolderFor(config.OutDirectory ?? Path.Combine("runs", runId));
+        try
+        {
+            ResponseSpool.Drain(folder, store, messages.WriteLine);
+        }
+        catch (StoreUnavailableException e)
+        {
+            throw new Errors.InputException($"{e.Message}; the answers spooled in {folder} stay there for the next run", field: "--store", inner: e);
+        }
+
+        return new ResponseSpool(folder, store.Description);
+    }
 
     private RunBinding Bind(IModelRunner runner, IRunnerFactory factory)
     {
@@ -71,7 +99,8 @@ internal sealed partial class RunSession(EvalConfig config, StoreChoice choice, 
         }
 
         _runId = _store.Registry.BeginRun(config.ConfigSha256, choice.Resume);
-        _cache = new CachingModelRunner(runner, _store.Responses, _runId);
+        _spool = Spool(_store, _runId);
+        _cache = new CachingModelRunner(runner, _store.Responses, _runId, _spool);
         return new RunBinding(_cache, _runId, choice.Resume && resumable is not null);
     }
 }

@@ -12,7 +12,7 @@ namespace ValidationLab.Store.Postgres;
 /// server's WAL flush (the default <c>synchronous_commit</c>), so "returned ⇒ durable" holds even if the server
 /// crashes. Lookups take a pooled connection each. Thread-safe.
 /// </summary>
-internal sealed class PostgresResponseCache : IResponseCache, IDisposable
+internal sealed class PostgresResponseCache : IResponseCache, ISpoolTarget, IDisposable
 {
     private const string Put = $"INSERT INTO responses ({CacheRows.ResponseColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (cache_key) DO NOTHING";
     private const string Link = $"INSERT INTO run_responses ({CacheRows.LinkColumns}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (run_id, suite, item_id, request_id) DO UPDATE SET cache_key = excluded.cache_key";
@@ -90,6 +90,9 @@ internal sealed class PostgresResponseCache : IResponseCache, IDisposable
     /// <inheritdoc />
     public Task LinkResponseAsync(string runId, ModelRequest request, string key, CancellationToken cancellationToken) =>
         CacheRows.Link(_writer, runId, request, key, cancellationToken);
+
+    /// <inheritdoc />
+    Task ISpoolTarget.WriteSpooledAsync(CacheWrite write) => _writer.Enqueue(write, CancellationToken.None);
 
     /// <inheritdoc />
     public void Flush() => _writer.Flush();

@@ -14,7 +14,7 @@ namespace ValidationLab.Store.Sqlite;
 /// never wait for the writer). The hot statements go straight to SQLite (bind, step, reset): Microsoft.Data.Sqlite's
 /// command layer costs about as much per row as the insert itself. Thread-safe.
 /// </summary>
-internal sealed class SqliteResponseCache : IResponseCache, IDisposable
+internal sealed class SqliteResponseCache : IResponseCache, ISpoolTarget, IDisposable
 {
     private readonly SqliteWriteConnection _db;
     private readonly SqliteConnection _readConnection;
@@ -108,6 +108,9 @@ internal sealed class SqliteResponseCache : IResponseCache, IDisposable
     /// <inheritdoc />
     public Task LinkResponseAsync(string runId, ModelRequest request, string key, CancellationToken cancellationToken) =>
         CacheRows.Link(_writer, runId, request, key, cancellationToken);
+
+    /// <inheritdoc />
+    Task ISpoolTarget.WriteSpooledAsync(CacheWrite write) => _writer.Enqueue(write, CancellationToken.None);
 
     /// <inheritdoc />
     public void Flush() => _writer.Flush();
