@@ -7,9 +7,16 @@ namespace ValidationLab.Store;
 
 /// <summary>
 /// One pending cache write as both backends bind it: the answer's row of <c>responses</c> (columns in
-/// <see cref="CacheRows.ResponseColumns"/> order) and/or the run link's row of <c>run_responses</c>; both null: a flush marker.
+/// <see cref="CacheRows.ResponseColumns"/> order) and/or the run link's row of <c>run_responses</c>; both null: a flush
+/// marker. With <see cref="Batch"/>: many writes committed together or not at all (a journal drained in bulk).
 /// </summary>
-internal sealed record CacheWrite(object?[]? Response, object?[]? Link);
+internal sealed record CacheWrite(object?[]? Response, object?[]? Link)
+{
+    public IReadOnlyList<CacheWrite>? Batch { get; init; }
+
+    /// <summary>This write's rows: its own, or each of its batch's.</summary>
+    public IEnumerable<CacheWrite> Rows => Batch ?? [this];
+}
 
 /// <summary>The rows of <see cref="CacheWrite"/>, built on the caller's thread so the single writer only binds.</summary>
 internal static class CacheRows

@@ -107,16 +107,25 @@ public sealed class ResponseSpool : IDisposable
 
     private FileStream Create()
     {
-        Directory.CreateDirectory(Folder);
-        var path = Path.Combine(Folder, $"answers-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Environment.ProcessId}-{Guid.NewGuid():N}.jsonl");
+        var (path, file) = CreateFile(Folder, Store, fsync: true);
+        _file = file;
+        FilePath = path;
+        return file;
+    }
+
+    /// <summary>A new spool file in <paramref name="folder"/> (created) with its header written, open and locked for appending.</summary>
+    internal static (string Path, FileStream File) CreateFile(string folder, string store, bool fsync)
+    {
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"answers-{DateTime.UtcNow:yyyyMMddTHHmmss}-{Environment.ProcessId}-{Guid.NewGuid():N}.jsonl");
 
         // FileShare.None: on Linux and macOS .NET holds an exclusive advisory lock (flock) while the file is open, so a
         // drain in another process (or this one) cannot take a file whose writer is alive; a killed writer's lock is gone.
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
         try
         {
-            file.Write(SpoolFormat.Header(Store));
-            file.Flush(flushToDisk: true);
+            file.Write(SpoolFormat.Header(store));
+            file.Flush(flushToDisk: fsync);
         }
         catch
         {
@@ -125,9 +134,7 @@ public sealed class ResponseSpool : IDisposable
             throw;
         }
 
-        _file = file;
-        FilePath = path;
-        return file;
+        return (path, file);
     }
 
     /// <summary>

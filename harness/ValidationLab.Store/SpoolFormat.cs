@@ -55,7 +55,13 @@ internal static class SpoolFormat
     /// <summary>Appends one entry line ('\n' included) to <paramref name="buffer"/>.</summary>
     public static void WriteEntry(CacheWrite write, ArrayBufferWriter<byte> buffer)
     {
-        using (var w = new Utf8JsonWriter(buffer))
+        using var w = new Utf8JsonWriter(buffer);
+        WriteEntry(write, w, buffer);
+    }
+
+    /// <summary>Appends one entry line with <paramref name="w"/>, a writer on <paramref name="buffer"/> (reused by the hot path).</summary>
+    public static void WriteEntry(CacheWrite write, Utf8JsonWriter w, ArrayBufferWriter<byte> buffer)
+    {
         {
             w.WriteStartObject();
             if (write.Response is { } response)
@@ -71,6 +77,7 @@ internal static class SpoolFormat
             }
 
             w.WriteEndObject();
+            w.Flush();
         }
 
         buffer.Write("\n"u8);

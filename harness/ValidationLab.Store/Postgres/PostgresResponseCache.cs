@@ -139,14 +139,17 @@ internal sealed class PostgresResponseCache : IResponseCache, ISpoolTarget, IDis
             using var commands = new NpgsqlBatch(connection, tx);
             foreach (var p in batch)
             {
-                if (p.Row?.Response is { } row)
+                foreach (var w in p.Row?.Rows ?? [])
                 {
-                    commands.BatchCommands.Add(Command(Put, row, ResponseTypes));
-                }
+                    if (w.Response is { } row)
+                    {
+                        commands.BatchCommands.Add(Command(Put, row, ResponseTypes));
+                    }
 
-                if (p.Row?.Link is { } link)
-                {
-                    commands.BatchCommands.Add(Command(Link, link, LinkTypes));
+                    if (w.Link is { } link)
+                    {
+                        commands.BatchCommands.Add(Command(Link, link, LinkTypes));
+                    }
                 }
             }
 

@@ -168,14 +168,17 @@ internal sealed class SqliteResponseCache : IResponseCache, ISpoolTarget, IDispo
             {
                 foreach (var p in batch)
                 {
-                    if (p.Row?.Response is { } row)
+                    foreach (var w in p.Row?.Rows ?? [])
                     {
-                        Step(_put, row, connection);
-                    }
+                        if (w.Response is { } row)
+                        {
+                            Step(_put, row, connection);
+                        }
 
-                    if (p.Row?.Link is { } link)
-                    {
-                        Step(_link, link, connection);
+                        if (w.Link is { } link)
+                        {
+                            Step(_link, link, connection);
+                        }
                     }
                 }
 
