@@ -14,8 +14,20 @@ internal sealed record CacheWrite(object?[]? Response, object?[]? Link)
 {
     public IReadOnlyList<CacheWrite>? Batch { get; init; }
 
-    /// <summary>This write's rows: its own, or each of its batch's.</summary>
-    public IEnumerable<CacheWrite> Rows => Batch ?? [this];
+    /// <summary>Calls <paramref name="write"/> with this write's rows: its own, or each of its batch's in order.</summary>
+    public void ForEachRow(Action<object?[]?, object?[]?> write)
+    {
+        if (Batch is null)
+        {
+            write(Response, Link);
+            return;
+        }
+
+        foreach (var w in Batch)
+        {
+            write(w.Response, w.Link);
+        }
+    }
 }
 
 /// <summary>The rows of <see cref="CacheWrite"/>, built on the caller's thread so the single writer only binds.</summary>

@@ -83,14 +83,22 @@ public sealed class ResponseJournal : IResponseCache, IDisposable
         }
     }
 
-    /// <summary>Why the drainer stopped writing into the store (the store went away), or null.</summary>
+    /// <summary>
+    /// Why the drainer stopped writing into the store (the store went away, or refused the writes), or null; the
+    /// answers it could not write stay in the journal for the next run.
+    /// </summary>
     public StoreUnavailableException? StoreFailure
     {
         get
         {
             lock (_gate)
             {
-                return _failure as StoreUnavailableException;
+                return _failure switch
+                {
+                    null => null,
+                    StoreUnavailableException lost => lost,
+                    var e => new StoreUnavailableException($"the run store {_store} could not take the journaled answers: {e.Message}", e),
+                };
             }
         }
     }
@@ -392,6 +400,7 @@ public sealed class ResponseJournal : IResponseCache, IDisposable
     {
         try
         {
+            // In journal order (inserting in key order instead was measured: within the noise, so not done).
             _target.WriteSpooledAsync(new CacheWrite(null, null) { Batch = batch }).GetAwaiter().GetResult();
         }
         catch (StoreUnavailableException)

@@ -139,18 +139,18 @@ internal sealed class PostgresResponseCache : IResponseCache, ISpoolTarget, IDis
             using var commands = new NpgsqlBatch(connection, tx);
             foreach (var p in batch)
             {
-                foreach (var w in p.Row?.Rows ?? [])
+                p.Row?.ForEachRow((row, link) =>
                 {
-                    if (w.Response is { } row)
+                    if (row is not null)
                     {
                         commands.BatchCommands.Add(Command(Put, row, ResponseTypes));
                     }
 
-                    if (w.Link is { } link)
+                    if (link is not null)
                     {
                         commands.BatchCommands.Add(Command(Link, link, LinkTypes));
                     }
-                }
+                });
             }
 
             if (commands.BatchCommands.Count > 0)

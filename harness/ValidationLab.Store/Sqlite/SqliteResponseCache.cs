@@ -26,6 +26,7 @@ internal sealed class SqliteResponseCache : IResponseCache, ISpoolTarget, IDispo
     private readonly sqlite3_stmt _put;
     private readonly sqlite3_stmt _link;
     private readonly GroupCommitter<CacheWrite> _writer;
+    private readonly Action<object?[]?, object?[]?> _stepRows;
     private bool _disposed;
 
     public SqliteResponseCache(SqliteWriteConnection db, SqliteConnection readConnection)
@@ -41,6 +42,18 @@ internal sealed class SqliteResponseCache : IResponseCache, ISpoolTarget, IDispo
         _commit = Prepare(db.Connection, "COMMIT");
         _put = Prepare(db.Connection, $"INSERT OR IGNORE INTO responses ({CacheRows.ResponseColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
         _link = Prepare(db.Connection, $"INSERT OR REPLACE INTO run_responses ({CacheRows.LinkColumns}) VALUES (?1, ?2, ?3, ?4, ?5)");
+        _stepRows = (row, link) =>
+        {
+            if (row is not null)
+            {
+                Step(_put, row, _db.Connection);
+            }
+
+            if (link is not null)
+            {
+                Step(_link, link, _db.Connection);
+            }
+        };
         _writer = new GroupCommitter<CacheWrite>(WriteInTransaction, typeof(SqliteRunStore));
     }
 
@@ -168,18 +181,7 @@ internal sealed class SqliteResponseCache : IResponseCache, ISpoolTarget, IDispo
             {
                 foreach (var p in batch)
                 {
-                    foreach (var w in p.Row?.Rows ?? [])
-                    {
-                        if (w.Response is { } row)
-                        {
-                            Step(_put, row, connection);
-                        }
-
-                        if (w.Link is { } link)
-                        {
-                            Step(_link, link, connection);
-                        }
-                    }
+                    p.Row?.ForEachRow(_stepRows);
                 }
 
                 Step(_commit, [], connection);
