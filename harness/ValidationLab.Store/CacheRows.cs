@@ -7,9 +7,28 @@ namespace ValidationLab.Store;
 
 /// <summary>
 /// One pending cache write as both backends bind it: the answer's row of <c>responses</c> (columns in
-/// <see cref="CacheRows.ResponseColumns"/> order) and/or the run link's row of <c>run_responses</c>; both null: a flush marker.
+/// <see cref="CacheRows.ResponseColumns"/> order) and/or the run link's row of <c>run_responses</c>; both null: a flush
+/// marker. With <see cref="Batch"/>: many writes committed together or not at all (a journal drained in bulk).
 /// </summary>
-internal sealed record CacheWrite(object?[]? Response, object?[]? Link);
+internal sealed record CacheWrite(object?[]? Response, object?[]? Link)
+{
+    public IReadOnlyList<CacheWrite>? Batch { get; init; }
+
+    /// <summary>Calls <paramref name="write"/> with this write's rows: its own, or each of its batch's in order.</summary>
+    public void ForEachRow(Action<object?[]?, object?[]?> write)
+    {
+        if (Batch is null)
+        {
+            write(Response, Link);
+            return;
+        }
+
+        foreach (var w in Batch)
+        {
+            write(w.Response, w.Link);
+        }
+    }
+}
 
 /// <summary>The rows of <see cref="CacheWrite"/>, built on the caller's thread so the single writer only binds.</summary>
 internal static class CacheRows

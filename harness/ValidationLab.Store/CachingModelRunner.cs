@@ -14,9 +14,12 @@ namespace ValidationLab.Store;
 /// Safe under concurrent calls. Owns (disposes) the inner runner, not the store.
 /// <para>
 /// When the store becomes unavailable mid-run (<see cref="StoreUnavailableException"/>: a PostgreSQL server gone),
-/// the request whose answer could not be stored and every later one fail with the error kind
-/// <see cref="StoreUnavailableKind"/>, and nothing more is sent to the model: an answer that cannot be kept is not
-/// handed out, and <c>--resume</c> asks only what is not stored once the store is back (<see cref="StoreFailure"/>).
+/// every later request fails with the error kind <see cref="StoreUnavailableKind"/> and nothing more is sent to the
+/// model. An answer that arrives then (its request was already sent) is kept in the <see cref="ResponseSpool"/> when
+/// one is given (durable there before it is handed out, written into the store by the next run that opens it, see
+/// <see cref="ResponseSpool.Drain"/>), so it is never asked twice; without a spool, or if the spool cannot be written,
+/// it is not handed out and fails like the rest. <c>--resume</c> then asks only what is neither stored nor spooled
+/// (<see cref="StoreFailure"/>).
 /// </para>
 /// </summary>
 public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
@@ -24,6 +27,7 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
     private readonly IModelRunner _inner;
     private readonly IResponseCache _store;
     private readonly string? _runId;
+    private readonly ResponseSpool? _spool;
     private readonly ConcurrentDictionary<string, Task<ModelResponse?>> _inFlight = new(StringComparer.Ordinal);
     private long _hits;
     private long _misses;
@@ -32,13 +36,15 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
     /// <summary>The error kind of a request failed because the store is unavailable.</summary>
     public const string StoreUnavailableKind = "store_unavailable";
 
-    public CachingModelRunner(IModelRunner inner, IResponseCache store, string? runId = null)
+    /// <param name="spool">Where answers go when the store is lost mid-run (not owned: the caller disposes it); null: they are not kept.</param>
+    public CachingModelRunner(IModelRunner inner, IResponseCache store, string? runId = null, ResponseSpool? spool = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(store);
         _inner = inner;
         _store = store;
         _runId = runId;
+        _spool = spool;
     }
 
     /// <inheritdoc />
@@ -162,10 +168,37 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
         if (!response.IsError)
         {
             // Durable before it is handed out. The wait is not cancelled: the answer is paid for, so it is kept.
-            await _store.PutResponseAsync(key, requestHash, Identity, request, response, _runId, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await _store.PutResponseAsync(key, requestHash, Identity, request, response, _runId, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (StoreUnavailableException lost) when (_spool is not null)
+            {
+                if (!TrySpool(key, requestHash, request, response))
+                {
+                    throw;
+                }
+
+                // Kept, so handed out; the run still stops asking (the store is gone), and the next run drains the spool.
+                Interlocked.CompareExchange(ref _storeFailure, lost, null);
+            }
         }
 
         return response;
+    }
+
+    private bool TrySpool(string key, string requestHash, ModelRequest request, ModelResponse response)
+    {
+        try
+        {
+            _spool!.Append(key, requestHash, Identity, request, response, _runId);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not kept: fails like a request after the loss (asked again by --resume).
+            return false;
+        }
     }
 
     /// <summary>Records the store's loss (the first one is kept) and fails <paramref name="request"/> with it.</summary>

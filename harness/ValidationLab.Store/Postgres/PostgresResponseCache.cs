@@ -12,7 +12,7 @@ namespace ValidationLab.Store.Postgres;
 /// server's WAL flush (the default <c>synchronous_commit</c>), so "returned ⇒ durable" holds even if the server
 /// crashes. Lookups take a pooled connection each. Thread-safe.
 /// </summary>
-internal sealed class PostgresResponseCache : IResponseCache, IDisposable
+internal sealed class PostgresResponseCache : IResponseCache, ISpoolTarget, IDisposable
 {
     private const string Put = $"INSERT INTO responses ({CacheRows.ResponseColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (cache_key) DO NOTHING";
     private const string Link = $"INSERT INTO run_responses ({CacheRows.LinkColumns}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (run_id, suite, item_id, request_id) DO UPDATE SET cache_key = excluded.cache_key";
@@ -92,6 +92,9 @@ internal sealed class PostgresResponseCache : IResponseCache, IDisposable
         CacheRows.Link(_writer, runId, request, key, cancellationToken);
 
     /// <inheritdoc />
+    Task ISpoolTarget.WriteSpooledAsync(CacheWrite write) => _writer.Enqueue(write, CancellationToken.None);
+
+    /// <inheritdoc />
     public void Flush() => _writer.Flush();
 
     /// <inheritdoc />
@@ -136,15 +139,18 @@ internal sealed class PostgresResponseCache : IResponseCache, IDisposable
             using var commands = new NpgsqlBatch(connection, tx);
             foreach (var p in batch)
             {
-                if (p.Row?.Response is { } row)
+                p.Row?.ForEachRow((row, link) =>
                 {
-                    commands.BatchCommands.Add(Command(Put, row, ResponseTypes));
-                }
+                    if (row is not null)
+                    {
+                        commands.BatchCommands.Add(Command(Put, row, ResponseTypes));
+                    }
 
-                if (p.Row?.Link is { } link)
-                {
-                    commands.BatchCommands.Add(Command(Link, link, LinkTypes));
-                }
+                    if (link is not null)
+                    {
+                        commands.BatchCommands.Add(Command(Link, link, LinkTypes));
+                    }
+                });
             }
 
             if (commands.BatchCommands.Count > 0)

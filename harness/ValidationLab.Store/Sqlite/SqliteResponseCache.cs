@@ -14,7 +14,7 @@ namespace ValidationLab.Store.Sqlite;
 /// never wait for the writer). The hot statements go straight to SQLite (bind, step, reset): Microsoft.Data.Sqlite's
 /// command layer costs about as much per row as the insert itself. Thread-safe.
 /// </summary>
-internal sealed class SqliteResponseCache : IResponseCache, IDisposable
+internal sealed class SqliteResponseCache : IResponseCache, ISpoolTarget, IDisposable
 {
     private readonly SqliteWriteConnection _db;
     private readonly SqliteConnection _readConnection;
@@ -26,6 +26,7 @@ internal sealed class SqliteResponseCache : IResponseCache, IDisposable
     private readonly sqlite3_stmt _put;
     private readonly sqlite3_stmt _link;
     private readonly GroupCommitter<CacheWrite> _writer;
+    private readonly Action<object?[]?, object?[]?> _stepRows;
     private bool _disposed;
 
     public SqliteResponseCache(SqliteWriteConnection db, SqliteConnection readConnection)
@@ -41,6 +42,18 @@ internal sealed class SqliteResponseCache : IResponseCache, IDisposable
         _commit = Prepare(db.Connection, "COMMIT");
         _put = Prepare(db.Connection, $"INSERT OR IGNORE INTO responses ({CacheRows.ResponseColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
         _link = Prepare(db.Connection, $"INSERT OR REPLACE INTO run_responses ({CacheRows.LinkColumns}) VALUES (?1, ?2, ?3, ?4, ?5)");
+        _stepRows = (row, link) =>
+        {
+            if (row is not null)
+            {
+                Step(_put, row, _db.Connection);
+            }
+
+            if (link is not null)
+            {
+                Step(_link, link, _db.Connection);
+            }
+        };
         _writer = new GroupCommitter<CacheWrite>(WriteInTransaction, typeof(SqliteRunStore));
     }
 
@@ -110,6 +123,9 @@ internal sealed class SqliteResponseCache : IResponseCache, IDisposable
         CacheRows.Link(_writer, runId, request, key, cancellationToken);
 
     /// <inheritdoc />
+    Task ISpoolTarget.WriteSpooledAsync(CacheWrite write) => _writer.Enqueue(write, CancellationToken.None);
+
+    /// <inheritdoc />
     public void Flush() => _writer.Flush();
 
     /// <inheritdoc />
@@ -165,15 +181,7 @@ internal sealed class SqliteResponseCache : IResponseCache, IDisposable
             {
                 foreach (var p in batch)
                 {
-                    if (p.Row?.Response is { } row)
-                    {
-                        Step(_put, row, connection);
-                    }
-
-                    if (p.Row?.Link is { } link)
-                    {
-                        Step(_link, link, connection);
-                    }
+                    p.Row?.ForEachRow(_stepRows);
                 }
 
                 Step(_commit, [], connection);
