@@ -55,17 +55,17 @@ public interface IRunRegistry
 
     /// <summary>
     /// A shard run begins: creates the sharded run (facts and suites) when it is the first shard to arrive, and marks
-    /// the shard running under <see cref="ShardStart.ShardRunId"/>. Throws an input error, recording nothing, when the
-    /// sharded run holds another evaluation, or when the shard is already held by another shard run and
-    /// <see cref="ShardStart.Replace"/> is not set. Shards of one run beginning at once (any process) never conflict.
+    /// the shard running when it is new or held by the same shard run (a resume); a shard recorded by another shard
+    /// run keeps its record until this one records. Throws an input error, recording nothing, when the sharded run
+    /// holds another evaluation. Shards of one run beginning at once (any process) never conflict.
     /// </summary>
     void BeginShard(ShardStart start);
 
     /// <summary>
-    /// Records the shard's items and files and its end (finished or failed), replacing only this shard's earlier rows
-    /// (a resumed or retried shard), in one transaction. Throws an input error, recording nothing, when an item is
-    /// already recorded by another shard of the run (overlapping shards) or when another shard run took the shard
-    /// over since it began.
+    /// Records the shard's items and files and its end (finished or failed), replacing only this shard's earlier rows,
+    /// in one transaction. Throws an input error, recording nothing, when an item is already recorded by another shard
+    /// of the run (overlapping shards), or when another shard run recorded this shard with other results and
+    /// <see cref="ShardRegistration.Replace"/> is not set.
     /// </summary>
     void RecordShard(ShardRegistration registration);
 

@@ -118,6 +118,48 @@ public sealed class ShardRegistryMergeTests : IDisposable
     }
 
     [Fact]
+    public async Task Should_Refuse_A_Second_Run_Of_A_Shard_With_Other_Results_Unless_Overwrite_Then_Replace_Only_It()
+    {
+        // Given: shards 0 and 1 of 2 recorded; then the data's gold answer of one of shard 0's items changes (same
+        // path, so the same evaluation key) and shard 0 is run again: same items, other results
+        var data = _dir.WriteLines("medqa.jsonl", MedQaFiles.FixtureLines);
+        string[] args = ["run", "--suite", "medqa", "--data", data, "--store", Store];
+        for (var i = 0; i < 2; i++)
+        {
+            await Run([.. args, "--shard", $"{i}/2", "--out", _dir.Combine($"shard-{i}")]);
+        }
+
+        var runId = RunIdOf(_dir.Combine("shard-0"));
+        var changed = MedQaFiles.Questions.Select((q, line) => (q, line)).First(x => ItemShard.IndexOf("medqa", x.q.Id, 2) == 0);
+        var lines = MedQaFiles.FixtureLines.ToArray();
+        var question = JsonNode.Parse(lines[changed.line])!.AsObject();
+        var other = changed.q.Letters.First(l => l != changed.q.Gold);
+        question["answer_idx"] = other;
+        question["answer"] = question["options"]![other]!.GetValue<string>();
+        lines[changed.line] = question.ToJsonString();
+        _dir.WriteLines("medqa.jsonl", lines);
+
+        // When
+        var again = await CliRunner.RunAsync([.. args, "--shard", "0/2", "--out", _dir.Combine("shard-0-again")]);
+        var replaced = await CliRunner.RunAsync([.. args, "--shard", "0/2", "--out", _dir.Combine("shard-0-again"), "--overwrite"]);
+
+        // Then: the second run's folder is complete but its record is refused (exit 3), naming the shard, the run that
+        // holds it and the first differing item; with --overwrite it replaces shard 0, and shard 1 is untouched
+        Assert.True(again.ExitCode == 3, again.ToString());
+        Assert.True(File.Exists(_dir.Combine("shard-0-again/results.json")));
+        var firstId = Results(_dir.Combine("shard-0"))["manifest"]!["run_id"]!.GetValue<string>();
+        Assert.Contains($"shard 0/2 of sharded run {runId} in {Store} is already recorded by run {firstId} (finished, ", again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("with different results (item ", again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Run the shard again with --overwrite to replace that record", again.Stderr, StringComparison.Ordinal);
+        Assert.True(replaced.ExitCode == 0, replaced.ToString());
+        var shown = JsonNode.Parse((await CliRunner.RunAsync("runs", "show", runId, "--store", Store, "--json")).Stdout)!["shards"]!.AsArray();
+        Assert.Equal(
+            [Results(_dir.Combine("shard-0-again"))["manifest"]!["run_id"]!.GetValue<string>(), Results(_dir.Combine("shard-1"))["manifest"]!["run_id"]!.GetValue<string>()],
+            shown.Select(s => s!["shard_run_id"]!.GetValue<string>()));
+        Assert.Equal(MedQaFiles.FixtureLines.Count, shown.Sum(s => s!["items"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task Should_Refuse_An_Unknown_Or_Unsharded_Run_And_Both_Or_Neither_Source()
     {
         // Given: an unsharded run in the store

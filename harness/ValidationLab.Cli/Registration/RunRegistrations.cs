@@ -113,7 +113,9 @@ internal static class RunRegistrations
         foreach (var summary in registry.ListRuns(new RunQuery { Model = run.Runner.Model, Until = run.StartedUtc }))
         {
             var facts = summary.Facts;
-            if (facts.RunId == run.RunId || facts.Runner != run.Runner.Runner || facts.FinishedUtc >= run.StartedUtc || !facts.Suites.Any(wanted.Contains))
+            // A sharded run not merged yet has no metrics: it is not an earlier result, and takes no place on the chart.
+            if (facts.RunId == run.RunId || facts.Runner != run.Runner.Runner || facts.FinishedUtc >= run.StartedUtc || !facts.Suites.Any(wanted.Contains)
+                || summary.Shards is { Merged: false })
             {
                 continue;
             }
