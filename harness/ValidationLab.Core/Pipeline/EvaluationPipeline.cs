@@ -302,9 +302,17 @@ public sealed class EvaluationPipeline(PluginCatalog registry)
     private static bool SameStrata(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
         ReferenceEquals(a, b) || (a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && string.Equals(v, kv.Value, StringComparison.Ordinal)));
 
-    /// <summary>A hidden file beside the results folder (its parent is where the run's files go anyway).</summary>
+    /// <summary>
+    /// A hidden file where <see cref="RunWriter"/> puts its temporary folder, so in a place already checked writable:
+    /// inside the results folder when it exists (--overwrite, or an empty folder), beside it when it is new.
+    /// </summary>
     private static string StagePath(string outDir, string runId)
     {
+        if (Directory.Exists(outDir))
+        {
+            return Path.Combine(outDir, $".validationlab-items-{runId}.jsonl");
+        }
+
         var parent = Path.GetDirectoryName(outDir)!;
         Directory.CreateDirectory(parent);
         return Path.Combine(parent, $".{Path.GetFileName(outDir)}.items-{runId}.jsonl");

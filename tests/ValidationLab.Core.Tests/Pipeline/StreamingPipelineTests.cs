@@ -47,6 +47,22 @@ public sealed class StreamingPipelineTests : IDisposable
         Assert.Equal(["out"], _dir.Entries());
     }
 
+    [Fact]
+    public async Task Should_Stage_Inside_An_Existing_Results_Folder_And_Leave_Only_The_Run_Files()
+    {
+        // Given an existing, empty results folder (its parent need not be writable then)
+        Directory.CreateDirectory(_dir.Combine("existing"));
+
+        // When a streamed suite runs into it
+        var outcome = await RunAsync(new StreamedPatientSuite(Items), "existing", run => run);
+
+        // Then the stage is gone from the folder and from beside it, and the run's items are readable afterwards
+        Assert.Equal(["existing"], _dir.Entries());
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(outcome.OutDirectory), f => Path.GetFileName(f).StartsWith('.'));
+        Assert.Equal(Items, outcome.Items.Count);
+        Assert.Equal(outcome.Items.Select(i => i.ItemId), File.ReadLines(Path.Combine(outcome.OutDirectory, "items.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("item_id").GetString()));
+    }
+
     [Theory]
     [InlineData(false, false)]
     [InlineData(true, false)]
