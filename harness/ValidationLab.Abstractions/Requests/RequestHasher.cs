@@ -223,10 +223,20 @@ public static class RequestHasher
 
         private static void WriteIfNotNull(Utf8JsonWriter writer, JsonEncodedText name, string? value)
         {
-            if (value is not null)
+            if (value is null)
+            {
+                return;
+            }
+
+            // Name and plain value in one call when there is nothing to escape (the writer's cheapest path).
+            if (NeedsEscaping(value))
             {
                 writer.WritePropertyName(name);
-                WriteText(writer, value);
+                WriteEscaped(writer, value);
+            }
+            else
+            {
+                writer.WriteString(name, value);
             }
         }
 
@@ -253,13 +263,23 @@ public static class RequestHasher
         /// </summary>
         private static void WriteText(Utf8JsonWriter writer, string value)
         {
-            var text = value.AsSpan();
-            var first = text.IndexOfAnyExcept(Plain);
-            if (first < 0 || text.Length > MaxEscapedLength)
+            if (NeedsEscaping(value))
+            {
+                WriteEscaped(writer, value);
+            }
+            else
             {
                 writer.WriteStringValue(value);
-                return;
             }
+        }
+
+        /// <summary>Whether <see cref="WriteEscaped"/> writes the text (false: the writer itself, nothing to escape or very long).</summary>
+        private static bool NeedsEscaping(string value) => value.Length <= MaxEscapedLength && value.AsSpan().ContainsAnyExcept(Plain);
+
+        private static void WriteEscaped(Utf8JsonWriter writer, string value)
+        {
+            var text = value.AsSpan();
+            var first = text.IndexOfAnyExcept(Plain);
 
             // At most 6 bytes per UTF-16 code unit (\uXXXX), plus the quotes.
             var rented = ArrayPool<byte>.Shared.Rent((text.Length * 6) + 2);
