@@ -13,9 +13,11 @@ namespace ValidationLab.Requests;
 /// <remarks>
 /// The canonical JSON is the one System.Text.Json's reflection serializer wrote for <c>request with { Suite = "",
 /// ItemId = "", RequestId = "" }</c> under <see cref="Canonical"/>, which every stored cache key was made from. It is
-/// now written by hand (<see cref="CanonicalWriter"/>) straight into a byte buffer — same writer, same encoder, same
-/// property order and null handling, so the same bytes — because the serializer cost more than the rest of a cache
-/// lookup. Request types the contract does not register still go through the serializer (which refuses them as before).
+/// now written by hand (<see cref="CanonicalWriter"/>) straight into a byte buffer — same writer, same property order
+/// and null handling, text escaped with the writer's rules, so the same bytes — because the serializer cost more than
+/// the rest of a cache lookup. Request types the contract does not register still go through the serializer (which
+/// refuses them as before). A property added to a request type must be added to the writer too: the Store tests'
+/// RequestShapeTests pin the members it writes, and the oracle tests compare its bytes with the serializer's.
 /// </remarks>
 public static class RequestHasher
 {
@@ -85,8 +87,9 @@ public static class RequestHasher
 
     /// <summary>
     /// The canonical JSON of the registered request types, written member by member with the calls the serializer's
-    /// converters make (<see cref="Utf8JsonWriter.WriteStringValue(string)"/>, <see cref="Utf8JsonWriter.WriteNumberValue(double)"/>,
-    /// ...) on a writer with the serializer's settings (default encoder, not indented). What the serializer did, kept:
+    /// converters make (<see cref="Utf8JsonWriter.WriteNumberValue(double)"/>, ...) on a writer with the serializer's
+    /// settings (default encoder, not indented); text that needs escaping is escaped here (<see cref="WriteText"/>) by
+    /// the writer's rules. What the serializer did, kept:
     /// the "kind" discriminator first, then the derived type's properties in declaration order, then the base
     /// record's (suite, item_id, request_id blanked, choices); snake_case names; a null property (nullable or not)
     /// omitted, a null list element written as null; lists and dictionaries in their own enumeration order, dictionary
@@ -223,10 +226,20 @@ public static class RequestHasher
 
         private static void WriteIfNotNull(Utf8JsonWriter writer, JsonEncodedText name, string? value)
         {
-            if (value is not null)
+            if (value is null)
+            {
+                return;
+            }
+
+            // Name and plain value in one call when there is nothing to escape (the writer's cheapest path).
+            if (NeedsEscaping(value))
             {
                 writer.WritePropertyName(name);
-                WriteText(writer, value);
+                WriteEscaped(writer, value);
+            }
+            else
+            {
+                writer.WriteString(name, value);
             }
         }
 
@@ -253,13 +266,23 @@ public static class RequestHasher
         /// </summary>
         private static void WriteText(Utf8JsonWriter writer, string value)
         {
-            var text = value.AsSpan();
-            var first = text.IndexOfAnyExcept(Plain);
-            if (first < 0 || text.Length > MaxEscapedLength)
+            if (NeedsEscaping(value))
+            {
+                WriteEscaped(writer, value);
+            }
+            else
             {
                 writer.WriteStringValue(value);
-                return;
             }
+        }
+
+        /// <summary>Whether <see cref="WriteEscaped"/> writes the text (false: the writer itself, nothing to escape or very long).</summary>
+        private static bool NeedsEscaping(string value) => value.Length <= MaxEscapedLength && value.AsSpan().ContainsAnyExcept(Plain);
+
+        private static void WriteEscaped(Utf8JsonWriter writer, string value)
+        {
+            var text = value.AsSpan();
+            var first = text.IndexOfAnyExcept(Plain);
 
             // At most 6 bytes per UTF-16 code unit (\uXXXX), plus the quotes.
             var rented = ArrayPool<byte>.Shared.Rent((text.Length * 6) + 2);
