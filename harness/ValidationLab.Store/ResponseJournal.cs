@@ -167,8 +167,20 @@ public sealed class ResponseJournal : IResponseCache, IDisposable
 
         // Indexed first: from the moment the drainer can see it, a lookup finds it here or in the store. The first
         // answer under a key wins, here as in the store.
-        _unstored.TryAdd(key, row);
-        return Append(new CacheWrite(row, link));
+        var indexed = _unstored.TryAdd(key, row);
+        try
+        {
+            return Append(new CacheWrite(row, link));
+        }
+        catch (StoreUnavailableException)
+        {
+            if (indexed)
+            {
+                _unstored.TryRemove(new KeyValuePair<string, object?[]>(key, row));
+            }
+
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -283,9 +295,20 @@ public sealed class ResponseJournal : IResponseCache, IDisposable
         {
             ObjectDisposedException.ThrowIf(_closing, this);
 
-            // Failing here fails the put: the answer is not kept, and the caller says so (it is not handed out).
-            var file = _file ?? CreateFile();
-            file.Write(buffer.WrittenSpan);
+            // Failing here fails the put: the answer is not kept, and the caller says so (it is not handed out); as
+            // for a lost server, the run stops asking (CachingModelRunner) rather than pay for answers it cannot keep.
+            var at = _file?.Position ?? -1;
+            try
+            {
+                var file = _file ?? CreateFile();
+                file.Write(buffer.WrittenSpan);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                TryCut(at);
+                throw new StoreUnavailableException($"the response journal in {_folder} for the run store {_store} cannot be written: {e.Message}", e);
+            }
+
             _pending.Add(write);
             _appended++;
             if (_drainerWaiting && _pending.Count >= MaxBatch)
@@ -295,6 +318,23 @@ public sealed class ResponseJournal : IResponseCache, IDisposable
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Under the gate: takes a line written in part off the end again, so the next line starts on its own.</summary>
+    private void TryCut(long at)
+    {
+        try
+        {
+            if (_file is not null && at >= 0)
+            {
+                _file.SetLength(at);
+                _file.Position = at;
+            }
+        }
+        catch (IOException)
+        {
+            // A reader skips the damaged line (and warns); the answers on other lines are read as usual.
+        }
     }
 
     /// <summary>Under the gate: this process's journal file, created with its header (and its folder) on the first append.</summary>
