@@ -157,7 +157,6 @@ public sealed class StoreCommandLineTests : IAsyncLifetime
         var spool = Path.Combine(_dir, "out", ResponseSpool.FolderName);
         Assert.True(lost.Code == ExitCodes.RunFailed, $"exit {lost.Code}\n{all}");
         Assert.Contains($"the run store postgres://validationlab@127.0.0.1:{proxy.Port}/{db.Name} is unavailable", lost.Err, StringComparison.Ordinal);
-        Assert.Contains($"answers that arrived after it are kept in {spool}", lost.Err, StringComparison.Ordinal);
         Assert.Contains("--resume", lost.Err, StringComparison.Ordinal);
         Assert.DoesNotContain(db.Password, all, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", all, StringComparison.Ordinal);
@@ -167,7 +166,9 @@ public sealed class StoreCommandLineTests : IAsyncLifetime
         // are in the spool beside the results, for this store only.
         var files = Directory.GetFiles(spool).Select(f => ResponseSpool.Read(f)).ToList();
         var spooled = files.Sum(s => s.Keys.Count);
-        Assert.InRange(spooled, 4, 24);
+        // Normally all four; fewer when a connection the proxy accepted as it cut survives the cut and commits some.
+        Assert.True(spooled is >= 1 and <= 24, $"{spooled} spooled\n{all}");
+        Assert.Contains($"the {spooled} answer{(spooled == 1 ? "" : "s")} that arrived after it are kept in {spool}", lost.Err, StringComparison.Ordinal);
         Assert.All(files, s => Assert.Equal($"postgres://validationlab@127.0.0.1:{proxy.Port}/{db.Name}", s.Store));
 
         long stored;
@@ -186,7 +187,7 @@ public sealed class StoreCommandLineTests : IAsyncLifetime
         _server.ResetCounters();
         var resumed = await Cli([.. RunArgs(viaProxy, "out"), "--resume", "--overwrite"]);
         Assert.True(resumed.Code == ExitCodes.Success, resumed.Out + resumed.Err);
-        Assert.Contains($"wrote {spooled} answers spooled while the run store was unavailable", resumed.Err, StringComparison.Ordinal);
+        Assert.Contains($"wrote {spooled} answer{(spooled == 1 ? "" : "s")} spooled while the run store was unavailable", resumed.Err, StringComparison.Ordinal);
         Assert.Equal(FixtureItems - 24, _server.Requests);
         Assert.False(Directory.Exists(spool));
         var items = File.ReadAllLines(Path.Combine(_dir, "out", "items.jsonl"));
