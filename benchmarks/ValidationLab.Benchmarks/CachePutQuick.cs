@@ -11,8 +11,7 @@ namespace ValidationLab.Benchmarks;
 /// Issue 12: the SQLite cache's durable write path alone (no HTTP): concurrent PutResponseAsync calls, each awaited
 /// (returned ⇒ durable), on the responses table as schema 3 has it (a rowid table and its key index) against the same
 /// table rebuilt WITHOUT ROWID (one B-tree keyed by cache_key; tried for schema 3 and dropped on this measurement),
-/// interleaved round by round in one command; and schema 3 behind a <see cref="ResponseJournal"/> (each put returns once
-/// journaled; each round ends when the journal is drained into the database). Reports puts/s and process CPU per put.
+/// interleaved round by round in one command. Reports puts/s and process CPU per put.
 /// </summary>
 public static class CachePutQuick
 {
@@ -40,20 +39,17 @@ public static class CachePutQuick
                 cmd.ExecuteNonQuery();
             }
 
-            var journaled = Path.Combine(dir, "journaled.db");
             using var a = StoreFactory.Open(schema3);
             using var b = StoreFactory.Open(withoutRowid);
-            using var journalStore = StoreFactory.Open(journaled);
-            using var journal = ResponseJournal.Open(journalStore, Path.Combine(dir, "journal"));
-            var names = new[] { "rowid table (schema 3)", "WITHOUT ROWID", "schema 3 + journal" };
-            var caches = new IResponseCache[] { a.Responses, b.Responses, journal };
-            var rates = names.Select(_ => new List<double>()).ToArray();
-            var cpu = names.Select(_ => new List<double>()).ToArray();
+            var names = new[] { "rowid table (schema 3)", "WITHOUT ROWID" };
+            var stores = new[] { a, b };
+            var rates = new[] { new List<double>(), new List<double>() };
+            var cpu = new[] { new List<double>(), new List<double>() };
             using var process = Process.GetCurrentProcess();
             var next = 0;
             for (var round = -2; round < rounds; round++)
             {
-                for (var k = 0; k < caches.Length; k++)
+                for (var k = 0; k < 2; k++)
                 {
                     var start = next;
                     next += putsPerRound;
@@ -64,12 +60,9 @@ public static class CachePutQuick
                     {
                         var request = new GenerateRequest { Suite = "s", ItemId = "i" + (start + i), Messages = [new ChatMessage("user", "Question " + (start + i) + ": what is the dose?")] };
                         var (key, hash) = CacheKeys.Compute(Identity, request);
-                        await caches[k].PutResponseAsync(key, hash, Identity, request,
+                        await stores[k].Responses.PutResponseAsync(key, hash, Identity, request,
                             new ModelResponse { Suite = "s", ItemId = request.ItemId, Text = "The answer is (B).", LatencyMs = 1, Usage = new TokenUsage(40, 8, null) }, null, CancellationToken.None);
                     }).GetAwaiter().GetResult();
-
-                    // Timed: the journal's answers are in the database only once drained.
-                    caches[k].Flush();
                     var seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
                     process.Refresh();
                     if (round >= 0)
@@ -80,7 +73,7 @@ public static class CachePutQuick
                 }
             }
 
-            for (var k = 0; k < caches.Length; k++)
+            for (var k = 0; k < 2; k++)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{names[k],-26} median {Median(rates[k]),9:N0} puts/s  best {rates[k].Max(),9:N0}  {Median(cpu[k]),6:F1} µs CPU/put"));

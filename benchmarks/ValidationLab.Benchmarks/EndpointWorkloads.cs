@@ -23,9 +23,6 @@ public sealed class EndpointWorkloads : IDisposable
     private readonly OpenAIRunner _runner;
     private readonly CachingModelRunner _cached;
     private readonly IRunStore _store;
-    private readonly IRunStore _journalStore;
-    private readonly ResponseJournal _journal;
-    private readonly CachingModelRunner _journaled;
     private readonly string _storeDir;
     private readonly GenerateRequest[] _requests;
     private readonly ChatCompletionRequest[] _bareRequests;
@@ -75,11 +72,6 @@ public sealed class EndpointWorkloads : IDisposable
         _store = StoreFactory.Open(Path.Combine(_storeDir, "store.db"));
         _cached = new CachingModelRunner(new OpenAIRunnerFactory().Create(settings), _store.Responses);
 
-        // The same cache with a local journal as its durable tier (its own store file, so both start alike).
-        _journalStore = StoreFactory.Open(Path.Combine(_storeDir, "journaled.db"));
-        _journal = ResponseJournal.Open(_journalStore, Path.Combine(_storeDir, "journal"));
-        _journaled = new CachingModelRunner(new OpenAIRunnerFactory().Create(settings), _journal);
-
         // The hit workload asks the prompts of _requests: store their answers once.
         CacheHitsAsync().GetAwaiter().GetResult();
     }
@@ -124,22 +116,6 @@ public sealed class EndpointWorkloads : IDisposable
         Check(await _cached.ExecuteAsync(request, default).ConfigureAwait(false));
     });
 
-    /// <summary>
-    /// <see cref="CacheMissesAsync"/> through <see cref="ResponseJournal"/>: each answer is returned once it is in the
-    /// journal file; the round ends only when every answer is drained into the store (the drain is timed too).
-    /// </summary>
-    public async Task CacheMissesJournaledAsync()
-    {
-        await Workers(async i =>
-        {
-            var n = Interlocked.Increment(ref _unique);
-            var r = _requests[i];
-            var request = r with { Messages = [r.Messages[0], new ChatMessage("user", r.Messages[1].Content + " #" + n.ToString(CultureInfo.InvariantCulture))] };
-            Check(await _journaled.ExecuteAsync(request, default).ConfigureAwait(false));
-        }).ConfigureAwait(false);
-        _journal.Flush();
-    }
-
     /// <summary>The runner behind the response cache, every prompt already stored: no request goes out.</summary>
     public Task CacheHitsAsync() => Workers(async i => Check(await _cached.ExecuteAsync(_requests[i], default).ConfigureAwait(false)));
 
@@ -147,9 +123,6 @@ public sealed class EndpointWorkloads : IDisposable
     {
         _runner.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _cached.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _journaled.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _journal.Dispose();
-        _journalStore.Dispose();
         _store.Dispose();
         _http.Dispose();
         _server.Dispose();

@@ -157,17 +157,18 @@ public sealed class StoreCommandLineTests : IAsyncLifetime
         var spool = Path.Combine(_dir, "out", ResponseSpool.FolderName);
         Assert.True(lost.Code == ExitCodes.RunFailed, $"exit {lost.Code}\n{all}");
         Assert.Contains($"the run store postgres://validationlab@127.0.0.1:{proxy.Port}/{db.Name} is unavailable", lost.Err, StringComparison.Ordinal);
-        Assert.Contains($"(those that arrived after it among them) are kept in {spool}", lost.Err, StringComparison.Ordinal);
         Assert.Contains("--resume", lost.Err, StringComparison.Ordinal);
         Assert.DoesNotContain(db.Password, all, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", all, StringComparison.Ordinal);
         Assert.Equal(24, _server.Requests); // nothing was asked once the store was gone
 
-        // The answers not yet drained into the store (the four held ones, and any earlier one the journal had not
-        // drained yet) are in the journal beside the results, for this store only.
+        // The answers that could not be stored (the four held ones, and any earlier one whose commit the cut caught)
+        // are in the spool beside the results, for this store only.
         var files = Directory.GetFiles(spool).Select(f => ResponseSpool.Read(f)).ToList();
         var spooled = files.Sum(s => s.Keys.Count);
-        Assert.InRange(spooled, 4, 24);
+        // Normally all four; fewer when a connection the proxy accepted as it cut survives the cut and commits some.
+        Assert.True(spooled is >= 1 and <= 24, $"{spooled} spooled\n{all}");
+        Assert.Contains($"the {spooled} answer{(spooled == 1 ? "" : "s")} that arrived after it are kept in {spool}", lost.Err, StringComparison.Ordinal);
         Assert.All(files, s => Assert.Equal($"postgres://validationlab@127.0.0.1:{proxy.Port}/{db.Name}", s.Store));
 
         long stored;
@@ -178,7 +179,7 @@ public sealed class StoreCommandLineTests : IAsyncLifetime
             Assert.NotNull(run); // left unfinished, so --resume continues it
         }
 
-        Assert.True(stored + spooled >= 24, $"{stored} stored + {spooled} spooled"); // every answer received is kept
+        Assert.Equal(24, stored + spooled); // every answer received is kept, in the store or in the spool
 
         // The store is back: --resume first writes the spooled answers, then asks only what was never answered, and
         // the run completes; --overwrite replaced the run files and the spool is gone once drained.
@@ -186,7 +187,7 @@ public sealed class StoreCommandLineTests : IAsyncLifetime
         _server.ResetCounters();
         var resumed = await Cli([.. RunArgs(viaProxy, "out"), "--resume", "--overwrite"]);
         Assert.True(resumed.Code == ExitCodes.Success, resumed.Out + resumed.Err);
-        Assert.Contains($"wrote {spooled} answers spooled while the run store was unavailable", resumed.Err, StringComparison.Ordinal);
+        Assert.Contains($"wrote {spooled} answer{(spooled == 1 ? "" : "s")} spooled while the run store was unavailable", resumed.Err, StringComparison.Ordinal);
         Assert.Equal(FixtureItems - 24, _server.Requests);
         Assert.False(Directory.Exists(spool));
         var items = File.ReadAllLines(Path.Combine(_dir, "out", "items.jsonl"));

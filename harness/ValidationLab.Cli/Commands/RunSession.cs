@@ -24,8 +24,7 @@ internal sealed partial class RunSession(EvalConfig config, StoreChoice choice, 
 {
     private IRunStore? _store;
     private CachingModelRunner? _cache;
-    private ResponseJournal? _journal;
-    private string? _createdOut;
+    private ResponseSpool? _spool;
     private string? _runId;
 
     /// <summary>The pipeline options with this session's binding.</summary>
@@ -34,8 +33,6 @@ internal sealed partial class RunSession(EvalConfig config, StoreChoice choice, 
     /// <summary>The run completed and its results are written: it will not be resumed again (unless the store was lost).</summary>
     public void Finish()
     {
-        // Every answer into the store first (the journal drains in the background): a finished run is complete there.
-        _journal?.Flush();
         if (_store is not null && _runId is not null && StoreFailure is null)
         {
             _store.Registry.FinishRun(_runId);
@@ -46,45 +43,37 @@ internal sealed partial class RunSession(EvalConfig config, StoreChoice choice, 
     /// Why the run must be resumed, when the store became unavailable during it: the requests from then on were not
     /// sent (they errored as store_unavailable), and the run is left unfinished so that --resume completes it.
     /// </summary>
-    public string? StoreFailure => (_cache?.StoreFailure ?? _journal?.StoreFailure) is { } lost
+    public string? StoreFailure => _cache?.StoreFailure is { } lost
         ? $"{lost.Message}; answers stored before that are kept{Spooled}, and the requests after it were not sent. The run is left unfinished: when the store is back, run the same command with --resume (and --overwrite for the same --out) to complete it without asking any answer again"
         : null;
 
-    private string Spooled => _journal is { Undrained: > 0 and var n } journal
-        ? $", the {n} answer{(n == 1 ? "" : "s")} received but not yet written to it (those that arrived after it among them) are kept in {journal.Folder} and written to the store when a run opens it again for this --out"
+    private string Spooled => _spool is { Count: > 0 } spool
+        ? $", the {spool.Count} answer{(spool.Count == 1 ? "" : "s")} that arrived after it are kept in {spool.Folder} and written to the store when it is opened again"
         : "";
 
-    /// <summary>Drains the journal into the store (or leaves it for the next run), then closes the store.</summary>
     public void Dispose()
     {
-        _journal?.Dispose();
         _store?.Dispose();
-
-        // The journal may have created --out; a run that wrote nothing leaves no empty folder behind.
-        if (_createdOut is not null && Directory.Exists(_createdOut) && !Directory.EnumerateFileSystemEntries(_createdOut).Any())
-        {
-            Directory.Delete(_createdOut);
-        }
+        _spool?.Dispose();
     }
 
     /// <summary>
-    /// The response cache's journal, beside the run's results (<see cref="ResponseSpool.FolderFor"/>): first writes into
-    /// the store what an earlier run to the same output folder left there (killed, or its store went away), before
-    /// anything is asked, so none is asked again; then journals this run's answers (see <see cref="ResponseJournal"/>).
+    /// Writes into the store the answers an earlier run to the same output folder spooled while the store was
+    /// unavailable (before anything is asked, so none is asked again), and gives this run its own spool there.
     /// </summary>
-    private ResponseJournal Journal(IRunStore store, string runId)
+    private ResponseSpool Spool(IRunStore store, string runId)
     {
-        var outDir = Path.GetFullPath(config.OutDirectory ?? Path.Combine("runs", runId));
-        var folder = ResponseSpool.FolderFor(outDir);
-        _createdOut = Directory.Exists(outDir) ? null : outDir;
+        var folder = ResponseSpool.FolderFor(config.OutDirectory ?? Path.Combine("runs", runId));
         try
         {
-            return ResponseJournal.Open(store, folder, messages.WriteLine);
+            ResponseSpool.Drain(folder, store, messages.WriteLine);
         }
         catch (StoreUnavailableException e)
         {
             throw new Errors.InputException($"{e.Message}; the answers spooled in {folder} stay there for the next run", field: "--store", inner: e);
         }
+
+        return new ResponseSpool(folder, store.Description);
     }
 
     private RunBinding Bind(IModelRunner runner, IRunnerFactory factory)
@@ -113,8 +102,8 @@ internal sealed partial class RunSession(EvalConfig config, StoreChoice choice, 
 
         _runId = _store.Registry.BeginRun(config.ConfigSha256, choice.Resume);
         BeginShard(runner, _runId);
-        _journal = Journal(_store, _runId);
-        _cache = new CachingModelRunner(runner, _journal, _runId);
+        _spool = Spool(_store, _runId);
+        _cache = new CachingModelRunner(runner, _store.Responses, _runId, _spool);
         return new RunBinding(_cache, _runId, choice.Resume && resumable is not null);
     }
 }
