@@ -1,13 +1,11 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using ValidationLab.Requests;
 using ValidationLab.Runners;
 using ValidationLab.Store;
+using ValidationLab.Store.Tests.CacheKeyIdentity;
 using ValidationLab.Suites;
 using ValidationLab.Suites.Longitudinal;
 using ValidationLab.Suites.MedQA;
@@ -43,20 +41,20 @@ public static class CacheKeyQuick
 
         var methods = new (string Name, Func<RunnerIdentity, ModelRequest, (string, string)> Compute)[]
         {
-            ("reflection serializer (before)", Legacy.Compute),
+            ("reflection serializer (before)", LegacyCacheKeys.Compute),
             ("Utf8JsonWriter (now)", CacheKeys.Compute),
             ("now, key only (CacheKey)", static (i, r) => (CacheKeys.CacheKey(i, r), "")),
         };
 
         foreach (var (name, requests) in workloads)
         {
-            var mismatch = Array.FindIndex(requests, r => Legacy.Compute(Identity, r) != CacheKeys.Compute(Identity, r));
+            var mismatch = Array.FindIndex(requests, r => LegacyCacheKeys.Compute(Identity, r) != CacheKeys.Compute(Identity, r));
             if (mismatch >= 0)
             {
                 throw new InvalidOperationException($"{name}: request {mismatch} keys differently before and now");
             }
 
-            var bytes = requests.Select(r => Encoding.UTF8.GetByteCount(Legacy.CanonicalJson(r))).Order().ToArray();
+            var bytes = requests.Select(r => Encoding.UTF8.GetByteCount(LegacyCacheKeys.CanonicalJson(r))).Order().ToArray();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name}: {requests.Length} requests, canonical JSON median {bytes[bytes.Length / 2]:N0} B (max {bytes[^1]:N0} B); keys identical before and now"));
         }
@@ -66,7 +64,7 @@ public static class CacheKeyQuick
         {
             // The floor: the two SHA-256 passes every key needs, over bytes serialized beforehand.
             var prefix = Encoding.UTF8.GetBytes(string.Join('\0', "validationlab-cache/1", Identity.Runner, Identity.Model, Identity.Source ?? "", Identity.Fingerprint) + "\0");
-            var canonical = requests.Select(r => prefix.Concat(Encoding.UTF8.GetBytes(Legacy.CanonicalJson(r))).ToArray()).ToArray();
+            var canonical = requests.Select(r => prefix.Concat(Encoding.UTF8.GetBytes(LegacyCacheKeys.CanonicalJson(r))).ToArray()).ToArray();
             var passes = Math.Max(1, 20_000 / requests.Length);
             var hash = new byte[SHA256.HashSizeInBytes];
             var ns = new List<double>[methods.Length + 1];
@@ -143,62 +141,5 @@ public static class CacheKeyQuick
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    /// <summary>A verbatim copy of RequestHasher and CacheKeys before the hand-written writer (main at 2561e0f).</summary>
-    private static class Legacy
-    {
-        private static readonly JsonSerializerOptions Canonical = new()
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            WriteIndented = false,
-        };
-
-        public static string CanonicalJson(ModelRequest request)
-        {
-            ArgumentNullException.ThrowIfNull(request);
-            var content = request with { Suite = "", ItemId = "", RequestId = "" };
-            return JsonSerializer.Serialize(content, Canonical);
-        }
-
-        public static (string CacheKey, string RequestHash) Compute(RunnerIdentity identity, ModelRequest request)
-        {
-            ArgumentNullException.ThrowIfNull(identity);
-            ArgumentNullException.ThrowIfNull(request);
-            var canonical = CanonicalJson(request);
-            var prefix = KeyPrefix(identity);
-            var length = prefix.Length + Encoding.UTF8.GetMaxByteCount(canonical.Length);
-            var buffer = ArrayPool<byte>.Shared.Rent(length);
-            try
-            {
-                prefix.CopyTo(buffer, 0);
-                var written = prefix.Length + Encoding.UTF8.GetBytes(canonical, buffer.AsSpan(prefix.Length));
-                Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-                SHA256.HashData(buffer.AsSpan(0, written), hash);
-                var key = Convert.ToHexStringLower(hash);
-                SHA256.HashData(buffer.AsSpan(prefix.Length, written - prefix.Length), hash);
-                return (key, Convert.ToHexStringLower(hash));
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-
-        [ThreadStatic]
-        private static (RunnerIdentity Identity, byte[] Prefix)? _lastPrefix;
-
-        private static byte[] KeyPrefix(RunnerIdentity identity)
-        {
-            if (_lastPrefix is { } last && ReferenceEquals(last.Identity, identity))
-            {
-                return last.Prefix;
-            }
-
-            var prefix = Encoding.UTF8.GetBytes(string.Join('\0', "validationlab-cache/1", identity.Runner, identity.Model, identity.Source ?? "", identity.Fingerprint) + "\0");
-            _lastPrefix = (identity, prefix);
-            return prefix;
-        }
     }
 }

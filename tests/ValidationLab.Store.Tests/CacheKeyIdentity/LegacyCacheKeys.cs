@@ -39,7 +39,7 @@ internal static class LegacyCacheKeys
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(request);
         var canonical = CanonicalJson(request);
-        var prefix = Encoding.UTF8.GetBytes(string.Join('\0', "validationlab-cache/1", identity.Runner, identity.Model, identity.Source ?? "", identity.Fingerprint) + "\0");
+        var prefix = KeyPrefix(identity);
         var length = prefix.Length + Encoding.UTF8.GetMaxByteCount(canonical.Length);
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         try
@@ -56,5 +56,20 @@ internal static class LegacyCacheKeys
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    [ThreadStatic]
+    private static (RunnerIdentity Identity, byte[] Prefix)? _lastPrefix;
+
+    private static byte[] KeyPrefix(RunnerIdentity identity)
+    {
+        if (_lastPrefix is { } last && ReferenceEquals(last.Identity, identity))
+        {
+            return last.Prefix;
+        }
+
+        var prefix = Encoding.UTF8.GetBytes(string.Join('\0', "validationlab-cache/1", identity.Runner, identity.Model, identity.Source ?? "", identity.Fingerprint) + "\0");
+        _lastPrefix = (identity, prefix);
+        return prefix;
     }
 }
