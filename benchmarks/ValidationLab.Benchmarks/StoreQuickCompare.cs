@@ -162,12 +162,12 @@ public static class StoreQuickCompare
 
         using (var w = c.BeginBinaryImport("COPY floor_items (run_id, position, suite, item_id, status, correct, score, label, cluster, json) FROM STDIN (FORMAT BINARY)"))
         {
-            for (var i = 0; i < registration.Items.Count; i++)
+            var i = 0;
+            foreach (var t in registration.Items)
             {
-                var t = registration.Items[i];
                 w.StartRow();
                 w.Write(run, NpgsqlDbType.Text);
-                w.Write(i, NpgsqlDbType.Integer);
+                w.Write(i++, NpgsqlDbType.Integer);
                 w.Write(t.Suite, NpgsqlDbType.Text);
                 w.Write(t.ItemId, NpgsqlDbType.Text);
                 w.Write(t.Status, NpgsqlDbType.Text);

@@ -73,10 +73,11 @@ public sealed class CachingModelRunner : IModelRunner, IRunnerStatistics
     {
         ArgumentNullException.ThrowIfNull(plan);
         var identity = Identity;
-        List<ModelRequest> misses;
+        IReadOnlyList<ModelRequest> misses;
         try
         {
-            misses = plan.Where(r => !_store.Contains(CacheKeys.CacheKey(identity, r))).ToList();
+            // Positions, not requests: a plan built on demand is read again for the misses, never held (PlanMisses).
+            misses = PlanMisses.Of(plan, r => _store.Contains(CacheKeys.CacheKey(identity, r)));
         }
         catch (StoreUnavailableException e)
         {

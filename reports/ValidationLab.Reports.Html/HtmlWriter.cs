@@ -15,10 +15,27 @@ internal sealed class HtmlWriter
     private readonly StringWriter _text;
     private readonly Stack<string> _open = new();
 
-    public HtmlWriter(StringBuilder sb)
+    private readonly Action<StringBuilder>? _sink;
+
+    /// <param name="sink">
+    /// Where <see cref="Flush"/> hands what was written so far (then cleared): a page is written out part by part
+    /// instead of held whole. Null: everything stays in <paramref name="sb"/>.
+    /// </param>
+    public HtmlWriter(StringBuilder sb, Action<StringBuilder>? sink = null)
     {
         _sb = sb;
+        _sink = sink;
         _text = new StringWriter(sb, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Hand what was written so far to the sink, and start again empty (nothing without a sink).</summary>
+    public void Flush()
+    {
+        if (_sink is not null)
+        {
+            _sink(_sb);
+            _sb.Clear();
+        }
     }
 
     /// <summary>Open an element. Attributes with a null value are omitted; an empty value is written as name="".</summary>

@@ -37,7 +37,7 @@ internal static class RunRegistrations
         {
             Run = facts,
             Metrics = metrics,
-            Items = Items(run),
+            Items = new ItemLines(run),
             Files = Files(run.Directory),
         };
     }
@@ -72,7 +72,7 @@ internal static class RunRegistrations
             ShardRunId = manifest.RunId,
             Failed = failed,
             Replace = replace,
-            Items = Items(run),
+            Items = [.. new ItemLines(run)], // a shard's rows are compared with a recorded attempt's by position
             Files = Files(run.Directory),
         };
     }
@@ -142,23 +142,42 @@ internal static class RunRegistrations
 
     private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 
-    /// <summary>One row per line of items.jsonl, the line kept verbatim; the queryable columns from the parsed item.</summary>
-    private static List<ItemRow> Items(LoadedRun run)
+    /// <summary>
+    /// One row per line of items.jsonl, the line kept verbatim; the queryable columns from the parsed item. Read as the
+    /// registry inserts them, one line at a time (a run's items.jsonl can be gigabytes: collecting its lines as strings
+    /// held them all at once), and again from the file whenever enumerated again.
+    /// </summary>
+    internal sealed class ItemLines(LoadedRun run) : IReadOnlyCollection<ItemRow>
     {
-        var rows = new List<ItemRow>(run.Items.Count);
-        var index = 0;
-        foreach (var line in File.ReadLines(Path.Combine(run.Directory, "items.jsonl")))
+        public int Count => run.Items.Count;
+
+        public IEnumerator<ItemRow> GetEnumerator()
         {
-            if (string.IsNullOrWhiteSpace(line))
+            var path = Path.Combine(run.Directory, "items.jsonl");
+            var index = 0;
+            foreach (var line in File.ReadLines(path))
             {
-                continue;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                if (index == run.Items.Count)
+                {
+                    throw new InvalidDataException($"{path} has more lines than the run's {run.Items.Count} item(s)");
+                }
+
+                var item = run.Items[index++];
+                var status = JsonNamingPolicy.SnakeCaseLower.ConvertName(item.Status.ToString());
+                yield return new ItemRow(item.Suite, item.ItemId, status, item.Correct, Finite(item.Score), item.Label, item.ClusterId, line);
             }
 
-            var item = run.Items[index++];
-            var status = JsonNamingPolicy.SnakeCaseLower.ConvertName(item.Status.ToString());
-            rows.Add(new ItemRow(item.Suite, item.ItemId, status, item.Correct, Finite(item.Score), item.Label, item.ClusterId, line));
+            if (index != run.Items.Count)
+            {
+                throw new InvalidDataException($"{path} has {index} line(s) for the run's {run.Items.Count} item(s)");
+            }
         }
 
-        return rows;
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -65,7 +65,7 @@ internal sealed partial class PostgresRunRegistry
     }
 
     /// <summary>The item rows by binary COPY (also what the benchmark's floor does, so the two write the same bytes).</summary>
-    internal static void CopyItems(NpgsqlConnection c, string runId, IReadOnlyList<ItemRow> items, string table = "registry_items") =>
+    internal static void CopyItems(NpgsqlConnection c, string runId, IEnumerable<ItemRow> items, string table = "registry_items") =>
         Copy(c, $"{table} (run_id, position, suite, item_id, status, correct, score, label, cluster, json)", items, (w, t, i) =>
         {
             w.Write(runId, NpgsqlDbType.Text);
@@ -203,19 +203,23 @@ internal sealed partial class PostgresRunRegistry
         }
     }
 
-    private static void Copy<T>(NpgsqlConnection c, string target, IReadOnlyList<T> rows, Action<NpgsqlBinaryImporter, T, int> write)
+    /// <summary>The rows by binary COPY, enumerated once (a lazily read sequence goes in one row at a time).</summary>
+    private static void Copy<T>(NpgsqlConnection c, string target, IEnumerable<T> rows, Action<NpgsqlBinaryImporter, T, int> write)
     {
-        if (rows.Count == 0)
+        using var e = rows.GetEnumerator();
+        if (!e.MoveNext())
         {
             return;
         }
 
         using var importer = c.BeginBinaryImport($"COPY {target} FROM STDIN (FORMAT BINARY)");
-        for (var i = 0; i < rows.Count; i++)
+        var i = 0;
+        do
         {
             importer.StartRow();
-            write(importer, rows[i], i);
+            write(importer, e.Current, i++);
         }
+        while (e.MoveNext());
 
         importer.Complete();
     }

@@ -175,25 +175,27 @@ internal sealed partial class SqliteRunRegistry
         }
     }
 
-    /// <summary>One prepared command, its parameters rebound per row (Microsoft.Data.Sqlite reuses the statement).</summary>
-    private void InsertAll<T>(SqliteTransaction tx, string sql, IReadOnlyList<T> rows, Func<T, int, object?[]> values)
+    /// <summary>
+    /// One prepared command, its parameters rebound per row (Microsoft.Data.Sqlite reuses the statement); the rows are
+    /// enumerated once, so a lazily read sequence is inserted one row at a time.
+    /// </summary>
+    private void InsertAll<T>(SqliteTransaction tx, string sql, IEnumerable<T> rows, Func<T, int, object?[]> values)
     {
-        if (rows.Count == 0)
+        using var e = rows.GetEnumerator();
+        if (!e.MoveNext())
         {
             return;
         }
 
-        using var cmd = db.Command(sql, tx, values(rows[0], 0));
+        using var cmd = db.Command(sql, tx, values(e.Current, 0));
         cmd.Prepare();
-        for (var i = 0; i < rows.Count; i++)
+        cmd.ExecuteNonQuery();
+        for (var i = 1; e.MoveNext(); i++)
         {
-            var v = i == 0 ? null : values(rows[i], i);
-            if (v is not null)
+            var v = values(e.Current, i);
+            for (var k = 0; k < v.Length; k++)
             {
-                for (var k = 0; k < v.Length; k++)
-                {
-                    cmd.Parameters[k].Value = v[k] ?? DBNull.Value;
-                }
+                cmd.Parameters[k].Value = v[k] ?? DBNull.Value;
             }
 
             cmd.ExecuteNonQuery();

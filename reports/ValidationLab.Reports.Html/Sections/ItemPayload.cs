@@ -27,51 +27,79 @@ internal static class ItemPayload
     /// </summary>
     private const int Level = 1;
 
+    /// <summary>Chunks compressed at once (then written out): enough to keep every core busy; the output does not depend on it.</summary>
+    internal static int BatchChunks => 2 * Math.Max(1, Environment.ProcessorCount);
+
     /// <summary>How many chunks travel before the page's script (enough for the first page); the rest follow it.</summary>
     public const int FirstChunks = 1;
 
-    /// <summary>Chunks [<paramref name="from"/>, <paramref name="to"/>) (clipped to the items there are), one per line.</summary>
-    public static void Write(StringBuilder page, ReportModel model, int from, int to, CancellationToken cancellationToken)
+    /// <summary>
+    /// Chunks [<paramref name="from"/>, <paramref name="to"/>) (clipped to the items there are), one per line. The items
+    /// are read in order, a few chunks at a time (compressed in parallel), and <paramref name="flush"/> is called after
+    /// each batch: the items and the page are never held whole (a streamed run reads its items back from disk).
+    /// </summary>
+    public static void Write(StringBuilder page, ReportModel model, int from, int to, CancellationToken cancellationToken, Action? flush = null)
     {
-        var all = new List<(int Suite, ItemResult Item)>();
-        for (int s = 0; s < model.Suites.Count; s++)
-        {
-            foreach (ItemResult item in model.Suites[s].Items)
-            {
-                all.Add((s, item));
-            }
-        }
-
+        int total = model.Suites.Sum(s => s.Items.Count);
         IReadOnlySet<string>? flipped = model.Evidence.Comparison?.FlippedItems;
-        to = Math.Min(to, (all.Count + ChunkSize - 1) / ChunkSize);
+        to = Math.Min(to, (total + ChunkSize - 1) / ChunkSize);
         if (from >= to)
         {
             return;
         }
 
-        var encoded = new string[to - from];
-        Parallel.For(from, to, new ParallelOptions { CancellationToken = cancellationToken }, c =>
+        int batch = BatchChunks;
+        using IEnumerator<(int Suite, ItemResult Item)> items = All(model).Skip(from * ChunkSize).GetEnumerator();
+        var buffered = new List<(int Suite, ItemResult Item)>(batch * ChunkSize);
+        for (int first = from; first < to; first += batch)
         {
-            var json = new StringBuilder(ChunkSize * 1024);
-            json.Append('[');
-            for (int i = c * ChunkSize; i < Math.Min(all.Count, (c + 1) * ChunkSize); i++)
+            int count = Math.Min(batch, to - first);
+            buffered.Clear();
+            while (buffered.Count < count * ChunkSize && items.MoveNext())
             {
-                if (i > c * ChunkSize)
-                {
-                    json.Append(',');
-                }
-
-                (int suite, ItemResult item) = all[i];
-                ItemsBlock.WriteItem(json, suite, item, flipped is null ? null : flipped.Contains(model.Suites[suite].Name + "/" + item.ItemId));
+                buffered.Add(items.Current);
             }
 
-            json.Append(']');
-            encoded[c - from] = Compress(json);
-        });
+            var encoded = new string[count];
+            Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, c =>
+            {
+                var json = new StringBuilder(ChunkSize * 1024);
+                json.Append('[');
+                for (int i = c * ChunkSize; i < Math.Min(buffered.Count, (c + 1) * ChunkSize); i++)
+                {
+                    if (i > c * ChunkSize)
+                    {
+                        json.Append(',');
+                    }
 
-        for (int c = 0; c < encoded.Length; c++)
+                    (int suite, ItemResult item) = buffered[i];
+                    ItemsBlock.WriteItem(json, suite, item, flipped is null ? null : flipped.Contains(model.Suites[suite].Name + "/" + item.ItemId));
+                }
+
+                json.Append(']');
+                encoded[c] = Compress(json);
+            });
+
+            for (int c = 0; c < encoded.Length; c++)
+            {
+                page.Append(first == from && c == 0 ? "" : "\n").Append(encoded[c]);
+            }
+
+            flush?.Invoke();
+        }
+
+        buffered.Clear();
+    }
+
+    /// <summary>Every item with its suite's index, in the browser's order (suites in report order, items in run order).</summary>
+    private static IEnumerable<(int Suite, ItemResult Item)> All(ReportModel model)
+    {
+        for (int s = 0; s < model.Suites.Count; s++)
         {
-            page.Append(c == 0 ? "" : "\n").Append(encoded[c]);
+            foreach (ItemResult item in model.Suites[s].Items)
+            {
+                yield return (s, item);
+            }
         }
     }
 

@@ -72,7 +72,7 @@ internal static class ItemsBlock
         WriteIndex(html.TrustedBuffer, model, slices, cancellationToken);
         html.Close("script").Line();
         html.Open("script", ("type", "application/octet-stream"), ("id", DataId), ("data-chunk", ItemPayload.ChunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        ItemPayload.Write(html.TrustedBuffer, model, 0, ItemPayload.FirstChunks, cancellationToken);
+        ItemPayload.Write(html.TrustedBuffer, model, 0, ItemPayload.FirstChunks, cancellationToken, html.Flush);
         html.Close("script").Line();
         html.Close("section").Line();
     }
@@ -85,7 +85,7 @@ internal static class ItemsBlock
     {
         html.Open("script", ("type", "application/octet-stream"), ("id", RestId));
         // Straight into the page: the block is large, not worth copying.
-        ItemPayload.Write(html.TrustedBuffer, model, ItemPayload.FirstChunks, int.MaxValue, cancellationToken);
+        ItemPayload.Write(html.TrustedBuffer, model, ItemPayload.FirstChunks, int.MaxValue, cancellationToken, html.Flush);
         html.Close("script").Line();
     }
 

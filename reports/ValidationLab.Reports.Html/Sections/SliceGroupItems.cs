@@ -25,6 +25,7 @@ internal sealed record SliceGroupItems(string Label, IReadOnlyList<int> Items)
         {
             if (report.Suites.TryGetValue(suite.Name, out SuiteSlices? slices))
             {
+                var groups = new List<(string Label, SliceGroup Group, int N, List<int> Items)>();
                 foreach ((string familyName, SliceFamily family) in slices.Families.OrderBy(f => f.Key, StringComparer.Ordinal))
                 {
                     foreach ((string key, SliceGroup group) in family.Groups.OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -34,19 +35,34 @@ internal sealed record SliceGroupItems(string Label, IReadOnlyList<int> Items)
                             continue;
                         }
 
-                        var items = new List<int>();
-                        for (int i = 0; i < suite.Items.Count; i++)
+                        groups.Add(((model.Suites.Count > 1 ? suite.Name + ": " : "") + familyName + " = " + key, group, n, []));
+                    }
+                }
+
+                // One pass over the suite's items for all its groups: the items may be read back from disk (a
+                // streamed run), so a pass per group would read them as many times.
+                if (groups.Count > 0)
+                {
+                    int i = 0;
+                    foreach (ItemResult item in suite.Items)
+                    {
+                        foreach ((_, SliceGroup group, _, List<int> items) in groups)
                         {
-                            if (Matches(suite.Items[i], group))
+                            if (Matches(item, group))
                             {
                                 items.Add(start + i);
                             }
                         }
 
-                        if (items.Count == n)
-                        {
-                            found.Add(new SliceGroupItems((model.Suites.Count > 1 ? suite.Name + ": " : "") + familyName + " = " + key, items));
-                        }
+                        i++;
+                    }
+                }
+
+                foreach ((string label, _, int n, List<int> items) in groups)
+                {
+                    if (items.Count == n)
+                    {
+                        found.Add(new SliceGroupItems(label, items));
                     }
                 }
             }
