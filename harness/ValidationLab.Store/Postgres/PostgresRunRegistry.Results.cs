@@ -64,11 +64,19 @@ internal sealed partial class PostgresRunRegistry
         });
     }
 
-    /// <summary>The item rows by binary COPY (also what the benchmark's floor does, so the two write the same bytes).</summary>
-    internal static void CopyItems(NpgsqlConnection c, string runId, IEnumerable<ItemRow> items, string table = "registry_items") =>
-        Copy(c, $"{table} (run_id, position, suite, item_id, status, correct, score, label, cluster, json)", items, (w, t, i) =>
+    /// <summary>
+    /// The item rows by binary COPY (also what the benchmark's floor does, so the two write the same bytes); with
+    /// <paramref name="shardIndex"/>, a shard's rows into <c>registry_shard_items</c>, which has that column after the run id.
+    /// </summary>
+    internal static void CopyItems(NpgsqlConnection c, string runId, IEnumerable<ItemRow> items, string table = "registry_items", int? shardIndex = null) =>
+        Copy(c, $"{table} (run_id, {(shardIndex is null ? "" : "shard_index, ")}position, suite, item_id, status, correct, score, label, cluster, json)", items, (w, t, i) =>
         {
             w.Write(runId, NpgsqlDbType.Text);
+            if (shardIndex is { } index)
+            {
+                w.Write(index, NpgsqlDbType.Integer);
+            }
+
             w.Write(i, NpgsqlDbType.Integer);
             w.Write(t.Suite, NpgsqlDbType.Text);
             w.Write(t.ItemId, NpgsqlDbType.Text);

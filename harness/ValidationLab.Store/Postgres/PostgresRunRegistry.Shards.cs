@@ -85,28 +85,7 @@ internal sealed partial class PostgresRunRegistry
                     throw ShardRules.Overlap(registration, overlap.Suite, overlap.ItemId, overlap.Index, description);
                 }
 
-                Copy(c, "registry_shard_items (run_id, shard_index, position, suite, item_id, status, correct, score, label, cluster, json)", registration.Items, (w, t, i) =>
-                {
-                    w.Write(registration.RunId, NpgsqlDbType.Text);
-                    w.Write(registration.Index, NpgsqlDbType.Integer);
-                    w.Write(i, NpgsqlDbType.Integer);
-                    w.Write(t.Suite, NpgsqlDbType.Text);
-                    w.Write(t.ItemId, NpgsqlDbType.Text);
-                    w.Write(t.Status, NpgsqlDbType.Text);
-                    Nullable(w, t.Correct, NpgsqlDbType.Boolean);
-                    Nullable(w, t.Score, NpgsqlDbType.Double);
-                    Nullable(w, t.Label, NpgsqlDbType.Boolean);
-                    if (t.Cluster is null)
-                    {
-                        w.WriteNull();
-                    }
-                    else
-                    {
-                        w.Write(t.Cluster, NpgsqlDbType.Text);
-                    }
-
-                    w.Write(t.Json, NpgsqlDbType.Text);
-                });
+                CopyItems(c, registration.RunId, registration.Items, "registry_shard_items", registration.Index);
                 Copy(c, "registry_shard_files (run_id, shard_index, name, length, sha256, bytes)", registration.Files, (w, f, _) =>
                 {
                     w.Write(registration.RunId, NpgsqlDbType.Text);
