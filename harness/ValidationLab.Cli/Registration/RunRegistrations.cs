@@ -88,7 +88,7 @@ internal static class RunRegistrations
             .Order(StringComparer.Ordinal)
             .Select(name => (name, path: Path.Combine(directory, name)))
             .Where(f => File.Exists(f.path))
-            .Select(f => RunFile.Of(f.name, File.ReadAllBytes(f.path)))
+            .Select(f => RunFile.FromPath(f.name, f.path))
             .ToList();
 
     private static readonly string[] EvidenceFiles =

@@ -19,7 +19,7 @@ internal sealed partial class PostgresRunRegistry
         {
             // Re-recording one run from two processes at once: the second waits, then replaces the first's rows.
             Lock(c, tx, ResumeLock, "registry:" + run.RunId);
-            foreach (var table in new[] { "registry_run_suites", "registry_metrics", "registry_items", "registry_files" })
+            foreach (var table in new[] { "registry_run_suites", "registry_metrics", "registry_items", "registry_files", "registry_file_chunks" })
             {
                 Execute(c, tx, $"DELETE FROM {table} WHERE run_id = $1", run.RunId);
             }
@@ -56,8 +56,15 @@ internal sealed partial class PostgresRunRegistry
             {
                 w.Write(run.RunId, NpgsqlDbType.Text);
                 w.Write(f.Name, NpgsqlDbType.Text);
-                w.Write((long)f.Bytes.Length, NpgsqlDbType.Bigint);
+                w.Write(f.Length, NpgsqlDbType.Bigint);
                 w.Write(f.Sha256, NpgsqlDbType.Text);
+                w.Write(Array.Empty<byte>(), NpgsqlDbType.Bytea);
+            });
+            Copy(c, "registry_file_chunks (run_id, name, seq, bytes)", Chunks(registration.Files), (w, f, _) =>
+            {
+                w.Write(run.RunId, NpgsqlDbType.Text);
+                w.Write(f.Name, NpgsqlDbType.Text);
+                w.Write(f.Seq, NpgsqlDbType.Integer);
                 w.Write(f.Bytes, NpgsqlDbType.Bytea);
             });
             return true;
@@ -181,8 +188,10 @@ internal sealed partial class PostgresRunRegistry
     public IReadOnlyList<RunFile> ReadRunFiles(string runId)
     {
         ArgumentNullException.ThrowIfNull(runId);
-        return WithConnection(c => (IReadOnlyList<RunFile>)Read(c, null, "SELECT name, bytes, sha256 FROM registry_files WHERE run_id = $1", runId,
-            r => RunFile.Stored(r.GetString(0), r.GetFieldValue<byte[]>(1), r.GetString(2))).OrderBy(f => f.Name, StringComparer.Ordinal).ToList());
+        return WithConnection(c => (IReadOnlyList<RunFile>)Read(c, null, "SELECT name, length, sha256 FROM registry_files WHERE run_id = $1", runId,
+            r => RunFile.Stored(r.GetString(0), r.GetInt64(1), r.GetString(2),
+                ChunkReader("SELECT bytes FROM registry_file_chunks WHERE run_id = $1 AND name = $2 AND seq = $3", runId, r.GetString(0))))
+            .OrderBy(f => f.Name, StringComparer.Ordinal).ToList());
     }
 
     /// <inheritdoc />
@@ -208,6 +217,34 @@ internal sealed partial class PostgresRunRegistry
         if (WithConnection(c => Execute(c, null, "UPDATE registry_runs SET promoted = $2 WHERE run_id = $1", runId, promoted)) != 1)
         {
             throw new InvalidOperationException($"no registered run '{runId}' in the store");
+        }
+    }
+
+    /// <summary>Every file's chunks in order, read one at a time and verified against the file's hash at its end.</summary>
+    private static IEnumerable<(string Name, int Seq, byte[] Bytes)> Chunks(IEnumerable<RunFile> files) =>
+        files.SelectMany(f => f.VerifiedChunks().Select((bytes, seq) => (f.Name, seq, bytes)));
+
+    /// <summary>
+    /// Reads a stored file's chunks on demand, one query per chunk, so export never holds more than one chunk;
+    /// <paramref name="sql"/> takes the key and then the chunk number as its last parameter.
+    /// </summary>
+    private Func<IEnumerable<byte[]>> ChunkReader(string sql, params object?[] key) => () => ReadChunks(sql, key);
+
+    private IEnumerable<byte[]> ReadChunks(string sql, object?[] key)
+    {
+        for (var seq = 0; ; seq++)
+        {
+            var chunk = WithConnection(c =>
+            {
+                using var cmd = Command(c, null, sql, [.. key, seq]);
+                return cmd.ExecuteScalar() as byte[];
+            });
+            if (chunk is null)
+            {
+                yield break;
+            }
+
+            yield return chunk;
         }
     }
 

@@ -80,6 +80,7 @@ internal sealed partial class PostgresRunRegistry
 
                 Execute(c, tx, "DELETE FROM registry_shard_items WHERE run_id = $1 AND shard_index = $2", registration.RunId, registration.Index);
                 Execute(c, tx, "DELETE FROM registry_shard_files WHERE run_id = $1 AND shard_index = $2", registration.RunId, registration.Index);
+                Execute(c, tx, "DELETE FROM registry_shard_file_chunks WHERE run_id = $1 AND shard_index = $2", registration.RunId, registration.Index);
                 if (FindOverlap(c, tx, registration) is { } overlap)
                 {
                     throw ShardRules.Overlap(registration, overlap.Suite, overlap.ItemId, overlap.Index, description);
@@ -91,8 +92,16 @@ internal sealed partial class PostgresRunRegistry
                     w.Write(registration.RunId, NpgsqlDbType.Text);
                     w.Write(registration.Index, NpgsqlDbType.Integer);
                     w.Write(f.Name, NpgsqlDbType.Text);
-                    w.Write((long)f.Bytes.Length, NpgsqlDbType.Bigint);
+                    w.Write(f.Length, NpgsqlDbType.Bigint);
                     w.Write(f.Sha256, NpgsqlDbType.Text);
+                    w.Write(Array.Empty<byte>(), NpgsqlDbType.Bytea);
+                });
+                Copy(c, "registry_shard_file_chunks (run_id, shard_index, name, seq, bytes)", Chunks(registration.Files), (w, f, _) =>
+                {
+                    w.Write(registration.RunId, NpgsqlDbType.Text);
+                    w.Write(registration.Index, NpgsqlDbType.Integer);
+                    w.Write(f.Name, NpgsqlDbType.Text);
+                    w.Write(f.Seq, NpgsqlDbType.Integer);
                     w.Write(f.Bytes, NpgsqlDbType.Bytea);
                 });
                 Execute(c, tx, "UPDATE registry_shards SET shard_run_id = $6, status = $3, finished_utc = $4, item_count = $5 WHERE run_id = $1 AND shard_index = $2",
@@ -123,12 +132,13 @@ internal sealed partial class PostgresRunRegistry
         ArgumentNullException.ThrowIfNull(runId);
         return WithConnection(c =>
         {
-            using var cmd = Command(c, null, "SELECT name, bytes, sha256 FROM registry_shard_files WHERE run_id = $1 AND shard_index = $2", runId, index);
+            using var cmd = Command(c, null, "SELECT name, length, sha256 FROM registry_shard_files WHERE run_id = $1 AND shard_index = $2", runId, index);
             using var r = cmd.ExecuteReader();
             var files = new List<RunFile>();
             while (r.Read())
             {
-                files.Add(RunFile.Stored(r.GetString(0), r.GetFieldValue<byte[]>(1), r.GetString(2)));
+                files.Add(RunFile.Stored(r.GetString(0), r.GetInt64(1), r.GetString(2),
+                    ChunkReader("SELECT bytes FROM registry_shard_file_chunks WHERE run_id = $1 AND shard_index = $2 AND name = $3 AND seq = $4", runId, index, r.GetString(0))));
             }
 
             return (IReadOnlyList<RunFile>)files.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();

@@ -206,6 +206,32 @@ internal static class PostgresSchema
             PRIMARY KEY (run_id, shard_index, name)
         );
         """,
+
+        // 5: run files as chunks (one bytea stops at 1 GB); the file rows keep name, length and SHA-256, and an empty
+        // bytes column. Version 4 files move into chunk 0 as they are (a chunk may be of any size).
+        """
+        CREATE TABLE registry_file_chunks (
+            run_id text NOT NULL,
+            name text NOT NULL,
+            seq integer NOT NULL,
+            bytes bytea NOT NULL,
+            PRIMARY KEY (run_id, name, seq)
+        );
+        CREATE TABLE registry_shard_file_chunks (
+            run_id text NOT NULL,
+            shard_index integer NOT NULL,
+            name text NOT NULL,
+            seq integer NOT NULL,
+            bytes bytea NOT NULL,
+            PRIMARY KEY (run_id, shard_index, name, seq)
+        );
+        INSERT INTO registry_file_chunks (run_id, name, seq, bytes)
+            SELECT run_id, name, 0, bytes FROM registry_files WHERE length(bytes) > 0;
+        INSERT INTO registry_shard_file_chunks (run_id, shard_index, name, seq, bytes)
+            SELECT run_id, shard_index, name, 0, bytes FROM registry_shard_files WHERE length(bytes) > 0;
+        UPDATE registry_files SET bytes = ''::bytea;
+        UPDATE registry_shard_files SET bytes = ''::bytea;
+        """,
     ];
 
     public static int Latest => Migrations.Length;

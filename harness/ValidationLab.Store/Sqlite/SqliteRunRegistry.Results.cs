@@ -16,7 +16,7 @@ internal sealed partial class SqliteRunRegistry
         {
             db.ThrowIfDisposed();
             using var tx = db.Connection.BeginTransaction(deferred: false);
-            foreach (var table in new[] { "registry_run_suites", "registry_metrics", "registry_items", "registry_files" })
+            foreach (var table in new[] { "registry_run_suites", "registry_metrics", "registry_items", "registry_files", "registry_file_chunks" })
             {
                 using var delete = db.Command($"DELETE FROM {table} WHERE run_id = $a", tx, run.RunId);
                 delete.ExecuteNonQuery();
@@ -41,8 +41,10 @@ internal sealed partial class SqliteRunRegistry
                 registration.Metrics, (m, i) => [run.RunId, i, m.Suite, m.Metric, m.Value, m.Lower, m.Upper, m.N, m.Clusters]);
             InsertAll(tx, "INSERT INTO registry_items (run_id, position, suite, item_id, status, correct, score, label, cluster, json) VALUES ($a, $b, $c, $d, $e, $f, $g, $h, $i, $j)",
                 registration.Items, (t, i) => [run.RunId, i, t.Suite, t.ItemId, t.Status, Bit(t.Correct), t.Score, Bit(t.Label), t.Cluster, t.Json]);
-            InsertAll(tx, "INSERT INTO registry_files (run_id, name, length, sha256, bytes) VALUES ($a, $b, $c, $d, $e)",
-                registration.Files, (f, _) => [run.RunId, f.Name, (long)f.Bytes.Length, f.Sha256, f.Bytes]);
+            InsertAll(tx, "INSERT INTO registry_files (run_id, name, length, sha256, bytes) VALUES ($a, $b, $c, $d, x'')",
+                registration.Files, (f, _) => [run.RunId, f.Name, f.Length, f.Sha256]);
+            InsertAll(tx, "INSERT INTO registry_file_chunks (run_id, name, seq, bytes) VALUES ($a, $b, $c, $d)",
+                Chunks(registration.Files), (c, _) => [run.RunId, c.Name, c.Seq, c.Bytes]);
             tx.Commit();
         }
     }
@@ -134,8 +136,9 @@ internal sealed partial class SqliteRunRegistry
         lock (db.Gate)
         {
             db.ThrowIfDisposed();
-            return Read(null, "SELECT name, bytes, sha256 FROM registry_files WHERE run_id = $a", runId,
-                r => RunFile.Stored(r.GetString(0), (byte[])r.GetValue(1), r.GetString(2))).OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+            return Read(null, "SELECT name, length, sha256 FROM registry_files WHERE run_id = $a", runId,
+                r => RunFile.Stored(r.GetString(0), r.GetInt64(1), r.GetString(2), ChunkReader("SELECT bytes FROM registry_file_chunks WHERE run_id = $a AND name = $b AND seq = $c", runId, r.GetString(0))))
+                .OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         }
     }
 
@@ -179,6 +182,37 @@ internal sealed partial class SqliteRunRegistry
     /// One prepared command, its parameters rebound per row (Microsoft.Data.Sqlite reuses the statement); the rows are
     /// enumerated once, so a lazily read sequence is inserted one row at a time.
     /// </summary>
+    /// <summary>Every file's chunks in order, read one at a time and verified against the file's hash at its end.</summary>
+    private static IEnumerable<(string Name, int Seq, byte[] Bytes)> Chunks(IEnumerable<RunFile> files) =>
+        files.SelectMany(f => f.VerifiedChunks().Select((bytes, seq) => (f.Name, seq, bytes)));
+
+    /// <summary>
+    /// Reads a stored file's chunks on demand, one query (under the connection's lock) per chunk, so export never holds
+    /// more than one chunk; <paramref name="sql"/> takes the key and then the chunk number as its last parameter.
+    /// </summary>
+    private Func<IEnumerable<byte[]>> ChunkReader(string sql, params object?[] key) => () => ReadChunks(sql, key);
+
+    private IEnumerable<byte[]> ReadChunks(string sql, object?[] key)
+    {
+        for (var seq = 0; ; seq++)
+        {
+            byte[]? chunk;
+            lock (db.Gate)
+            {
+                db.ThrowIfDisposed();
+                using var cmd = db.Command(sql, null, [.. key, seq]);
+                chunk = cmd.ExecuteScalar() as byte[];
+            }
+
+            if (chunk is null)
+            {
+                yield break;
+            }
+
+            yield return chunk;
+        }
+    }
+
     private void InsertAll<T>(SqliteTransaction tx, string sql, IEnumerable<T> rows, Func<T, int, object?[]> values)
     {
         using var e = rows.GetEnumerator();

@@ -67,7 +67,7 @@ internal sealed partial class SqliteRunRegistry
                 throw ShardRules.Differs(registration, held, difference, description);
             }
 
-            foreach (var table in new[] { "registry_shard_items", "registry_shard_files" })
+            foreach (var table in new[] { "registry_shard_items", "registry_shard_files", "registry_shard_file_chunks" })
             {
                 using var delete = db.Command($"DELETE FROM {table} WHERE run_id = $a AND shard_index = $b", tx, registration.RunId, registration.Index);
                 delete.ExecuteNonQuery();
@@ -104,8 +104,10 @@ internal sealed partial class SqliteRunRegistry
                 }
             }
 
-            InsertAll(tx, "INSERT INTO registry_shard_files (run_id, shard_index, name, length, sha256, bytes) VALUES ($a, $b, $c, $d, $e, $f)",
-                registration.Files, (f, _) => [registration.RunId, registration.Index, f.Name, (long)f.Bytes.Length, f.Sha256, f.Bytes]);
+            InsertAll(tx, "INSERT INTO registry_shard_files (run_id, shard_index, name, length, sha256, bytes) VALUES ($a, $b, $c, $d, $e, x'')",
+                registration.Files, (f, _) => [registration.RunId, registration.Index, f.Name, f.Length, f.Sha256]);
+            InsertAll(tx, "INSERT INTO registry_shard_file_chunks (run_id, shard_index, name, seq, bytes) VALUES ($a, $b, $c, $d, $e)",
+                Chunks(registration.Files), (c, _) => [registration.RunId, registration.Index, c.Name, c.Seq, c.Bytes]);
             using (var end = db.Command("UPDATE registry_shards SET shard_run_id = $f, status = $c, finished_utc = $d, item_count = $e WHERE run_id = $a AND shard_index = $b",
                 tx, registration.RunId, registration.Index, ShardRules.Status(registration.Failed), StoreTime.Format(DateTimeOffset.UtcNow), registration.Items.Count, registration.ShardRunId))
             {
@@ -134,12 +136,13 @@ internal sealed partial class SqliteRunRegistry
         lock (db.Gate)
         {
             db.ThrowIfDisposed();
-            using var cmd = db.Command("SELECT name, bytes, sha256 FROM registry_shard_files WHERE run_id = $a AND shard_index = $b", null, runId, index);
+            using var cmd = db.Command("SELECT name, length, sha256 FROM registry_shard_files WHERE run_id = $a AND shard_index = $b", null, runId, index);
             using var r = cmd.ExecuteReader();
             var files = new List<RunFile>();
             while (r.Read())
             {
-                files.Add(RunFile.Stored(r.GetString(0), (byte[])r.GetValue(1), r.GetString(2)));
+                files.Add(RunFile.Stored(r.GetString(0), r.GetInt64(1), r.GetString(2),
+                    ChunkReader("SELECT bytes FROM registry_shard_file_chunks WHERE run_id = $a AND shard_index = $b AND name = $c AND seq = $d", runId, index, r.GetString(0))));
             }
 
             return files.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
