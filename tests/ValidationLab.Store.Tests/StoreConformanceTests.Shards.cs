@@ -197,11 +197,11 @@ public abstract partial class StoreConformanceTests
             store.Registry.RecordResults(Registration("r3", "gpt-x", T0, ["medqa"]));
         }
 
-        Sql("DROP TABLE registry_shard_files; DROP TABLE registry_shard_items; DROP TABLE registry_shards");
+        Sql("DROP TABLE registry_file_chunks; DROP TABLE registry_shard_file_chunks; DROP TABLE registry_shard_files; DROP TABLE registry_shard_items; DROP TABLE registry_shards");
         SetSchemaVersion(3);
 
         using var migrated = Open();
-        Assert.Equal(4, StoredSchemaVersion());
+        Assert.Equal(StoreSchema.Current, StoredSchemaVersion());
         Assert.Equal(3, migrated.Registry.GetRunDetail("r3")!.Items.Count);
         Assert.Null(Assert.Single(migrated.Registry.ListRuns(RunQuery.All)).Shards);
         migrated.Registry.BeginShard(Start(0, 1, "s0"));
