@@ -52,23 +52,44 @@ internal sealed partial class PostgresRunRegistry
                 Nullable(w, m.Clusters, NpgsqlDbType.Integer);
             });
             CopyItems(c, run.RunId, registration.Items);
-            Copy(c, "registry_files (run_id, name, length, sha256, bytes)", registration.Files, (w, f, _) =>
-            {
-                w.Write(run.RunId, NpgsqlDbType.Text);
-                w.Write(f.Name, NpgsqlDbType.Text);
-                w.Write(f.Length, NpgsqlDbType.Bigint);
-                w.Write(f.Sha256, NpgsqlDbType.Text);
-                w.Write(Array.Empty<byte>(), NpgsqlDbType.Bytea);
-            });
-            Copy(c, "registry_file_chunks (run_id, name, seq, bytes)", Chunks(registration.Files), (w, f, _) =>
-            {
-                w.Write(run.RunId, NpgsqlDbType.Text);
-                w.Write(f.Name, NpgsqlDbType.Text);
-                w.Write(f.Seq, NpgsqlDbType.Integer);
-                w.Write(f.Bytes, NpgsqlDbType.Bytea);
-            });
+            CopyFiles(c, run.RunId, registration.Files);
             return true;
         });
+    }
+
+    /// <summary>
+    /// A run's files by binary COPY: one row per file (name, length, SHA-256; its bytes column left empty) and the
+    /// file's bytes as chunks; with <paramref name="shardIndex"/>, into the shard tables, which have that column after
+    /// the run id.
+    /// </summary>
+    internal static void CopyFiles(NpgsqlConnection c, string runId, IReadOnlyList<RunFile> files, int? shardIndex = null)
+    {
+        var prefix = shardIndex is null ? "registry" : "registry_shard";
+        var shardColumn = shardIndex is null ? "" : "shard_index, ";
+        Copy(c, $"{prefix}_files (run_id, {shardColumn}name, length, sha256, bytes)", files, (w, f, _) =>
+        {
+            WriteKey(w, runId, shardIndex);
+            w.Write(f.Name, NpgsqlDbType.Text);
+            w.Write(f.Length, NpgsqlDbType.Bigint);
+            w.Write(f.Sha256, NpgsqlDbType.Text);
+            w.Write(Array.Empty<byte>(), NpgsqlDbType.Bytea);
+        });
+        Copy(c, $"{prefix}_file_chunks (run_id, {shardColumn}name, seq, bytes)", Chunks(files), (w, f, _) =>
+        {
+            WriteKey(w, runId, shardIndex);
+            w.Write(f.Name, NpgsqlDbType.Text);
+            w.Write(f.Seq, NpgsqlDbType.Integer);
+            w.Write(f.Bytes, NpgsqlDbType.Bytea);
+        });
+    }
+
+    private static void WriteKey(NpgsqlBinaryImporter w, string runId, int? shardIndex)
+    {
+        w.Write(runId, NpgsqlDbType.Text);
+        if (shardIndex is { } index)
+        {
+            w.Write(index, NpgsqlDbType.Integer);
+        }
     }
 
     /// <summary>
@@ -78,12 +99,7 @@ internal sealed partial class PostgresRunRegistry
     internal static void CopyItems(NpgsqlConnection c, string runId, IEnumerable<ItemRow> items, string table = "registry_items", int? shardIndex = null) =>
         Copy(c, $"{table} (run_id, {(shardIndex is null ? "" : "shard_index, ")}position, suite, item_id, status, correct, score, label, cluster, json)", items, (w, t, i) =>
         {
-            w.Write(runId, NpgsqlDbType.Text);
-            if (shardIndex is { } index)
-            {
-                w.Write(index, NpgsqlDbType.Integer);
-            }
-
+            WriteKey(w, runId, shardIndex);
             w.Write(i, NpgsqlDbType.Integer);
             w.Write(t.Suite, NpgsqlDbType.Text);
             w.Write(t.ItemId, NpgsqlDbType.Text);

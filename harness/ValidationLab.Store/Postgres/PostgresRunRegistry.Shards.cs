@@ -87,23 +87,7 @@ internal sealed partial class PostgresRunRegistry
                 }
 
                 CopyItems(c, registration.RunId, registration.Items, "registry_shard_items", registration.Index);
-                Copy(c, "registry_shard_files (run_id, shard_index, name, length, sha256, bytes)", registration.Files, (w, f, _) =>
-                {
-                    w.Write(registration.RunId, NpgsqlDbType.Text);
-                    w.Write(registration.Index, NpgsqlDbType.Integer);
-                    w.Write(f.Name, NpgsqlDbType.Text);
-                    w.Write(f.Length, NpgsqlDbType.Bigint);
-                    w.Write(f.Sha256, NpgsqlDbType.Text);
-                    w.Write(Array.Empty<byte>(), NpgsqlDbType.Bytea);
-                });
-                Copy(c, "registry_shard_file_chunks (run_id, shard_index, name, seq, bytes)", Chunks(registration.Files), (w, f, _) =>
-                {
-                    w.Write(registration.RunId, NpgsqlDbType.Text);
-                    w.Write(registration.Index, NpgsqlDbType.Integer);
-                    w.Write(f.Name, NpgsqlDbType.Text);
-                    w.Write(f.Seq, NpgsqlDbType.Integer);
-                    w.Write(f.Bytes, NpgsqlDbType.Bytea);
-                });
+                CopyFiles(c, registration.RunId, registration.Files, registration.Index);
                 Execute(c, tx, "UPDATE registry_shards SET shard_run_id = $6, status = $3, finished_utc = $4, item_count = $5 WHERE run_id = $1 AND shard_index = $2",
                     registration.RunId, registration.Index, ShardRules.Status(registration.Failed), StoreTime.Normalize(DateTimeOffset.UtcNow), registration.Items.Count, registration.ShardRunId);
                 return true;
