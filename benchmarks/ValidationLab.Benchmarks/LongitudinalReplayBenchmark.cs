@@ -92,7 +92,8 @@ public static class LongitudinalReplayBenchmark
         }
     }
 
-    private static long Floor(IReadOnlyList<string> files)
+    /// <summary>The floor: every NDJSON line of the cohort parsed with JsonDocument (also longitudinal-run-quick's).</summary>
+    internal static long Floor(IReadOnlyList<string> files)
     {
         long lines = 0;
         foreach (var file in files)
@@ -156,7 +157,7 @@ public static class LongitudinalReplayBenchmark
     }
 
     /// <summary>CPU time of this process so far, in seconds (all threads, the GC's included).</summary>
-    private static double Cpu()
+    internal static double Cpu()
     {
         using var process = Process.GetCurrentProcess();
         return process.TotalProcessorTime.TotalSeconds;

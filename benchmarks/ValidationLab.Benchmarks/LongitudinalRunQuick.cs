@@ -32,9 +32,9 @@ public static class LongitudinalRunQuick
                 $"generated {cohort.Patients} patients x {days} days: {cohort.VitalPanels:N0} vital-sign panels, {cohort.LabResults:N0} labs, {bytes / 1e6:0} MB NDJSON"));
 
             GC.Collect();
-            var (t0, c0) = (Stopwatch.GetTimestamp(), Cpu());
-            var lines = Floor(cohort.Files);
-            var (floor, floorCpu) = (Stopwatch.GetElapsedTime(t0).TotalSeconds, Cpu() - c0);
+            var (t0, c0) = (Stopwatch.GetTimestamp(), LongitudinalReplayBenchmark.Cpu());
+            var lines = LongitudinalReplayBenchmark.Floor(cohort.Files);
+            var (floor, floorCpu) = (Stopwatch.GetElapsedTime(t0).TotalSeconds, LongitudinalReplayBenchmark.Cpu() - c0);
 
             var catalog = PluginCatalog.Discover();
             var config = new ConfigLoader(catalog).Load(new RunOptions
@@ -72,9 +72,9 @@ public static class LongitudinalRunQuick
 
                 peakRss = Math.Max(peakRss, Environment.WorkingSet);
             }, null, 0, 250);
-            (t0, c0) = (Stopwatch.GetTimestamp(), Cpu());
+            (t0, c0) = (Stopwatch.GetTimestamp(), LongitudinalReplayBenchmark.Cpu());
             var outcome = await new EvaluationPipeline(catalog).RunAsync(config, options with { Progress = progress }, CancellationToken.None).ConfigureAwait(false);
-            var (run, runCpu) = (Stopwatch.GetElapsedTime(t0).TotalSeconds, Cpu() - c0);
+            var (run, runCpu) = (Stopwatch.GetElapsedTime(t0).TotalSeconds, LongitudinalReplayBenchmark.Cpu() - c0);
 
             var written = Directory.GetFiles(outcome.OutDirectory).Sum(f => new FileInfo(f).Length);
             using var process = Process.GetCurrentProcess();
@@ -91,28 +91,6 @@ public static class LongitudinalRunQuick
                 Directory.Delete(folder, recursive: true);
             }
         }
-    }
-
-    private static long Floor(IReadOnlyList<string> files)
-    {
-        long lines = 0;
-        foreach (var file in files)
-        {
-            using var reader = new StreamReader(file, System.Text.Encoding.UTF8, false, 1 << 16);
-            while (reader.ReadLine() is { } line)
-            {
-                using var doc = JsonDocument.Parse(line);
-                lines += doc.RootElement.ValueKind == JsonValueKind.Object ? 1 : 0;
-            }
-        }
-
-        return lines;
-    }
-
-    private static double Cpu()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.TotalProcessorTime.TotalSeconds;
     }
 
     private static string LoadAverage() =>
